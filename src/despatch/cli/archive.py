@@ -1,0 +1,3 @@
+"""`despatch` commands: archive."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`despatch` commands: fetch."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`despatch` commands: parse."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""`despatch` commands: serve."""
+
+from __future__ import annotations

@@ -1,0 +1,172 @@
+"""The storage interface every backend implements, and the values it returns.
+
+Backends: ``store/local.py`` (the embedded archive: SQLite records + a tantivy index in
+one folder), ``store/postgres.py`` (a PostgreSQL server) and ``store/memory.py`` (a
+dict-backed fake for tests). Routes and commands talk only to ``Store``, so every
+backend behaves the same.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from despatch.model import AuthorityEntry, Document, Volume
+
+SortOrder = Literal["relevance", "date"]
+
+FACET_FIELDS: tuple[str, ...] = (
+    "type",
+    "year",
+    "sender",
+    "recipient",
+    "classification",
+    "precedence",
+    "volume",
+)
+
+
+class Outcome(StrEnum):
+    """What storing one record did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+class SearchHit(BaseModel):
+    """One matching document, with what a result list shows."""
+
+    id: str
+    title: str
+    type: str
+    volume: str | None = None
+    number: str | None = None
+    date: str | None = None
+    sender: list[str] = Field(default_factory=list)
+    recipient: list[str] = Field(default_factory=list)
+    snippet: str = ""  # plain text; never HTML
+    highlights: list[tuple[int, int]] = Field(default_factory=list)  # spans of snippet
+    page: str | None = None  # the printed page the (first) hit is on
+    score: float = 0.0
+
+
+class FacetValue(BaseModel):
+    """One value of a facet with the number of matching documents."""
+
+    value: str
+    count: int
+
+
+class SearchResults(BaseModel):
+    """A page of results, the total, and facet counts over all matches."""
+
+    query: str
+    total: int
+    offset: int = 0
+    limit: int = 10
+    sort: SortOrder = "relevance"
+    hits: list[SearchHit] = Field(default_factory=list)
+    facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    took_ms: float = 0.0
+
+
+class Citation(BaseModel):
+    """A reference from one stored document to another ("cited by")."""
+
+    source: str  # the citing document id
+    source_title: str = ""
+    source_date: str | None = None
+    target: str
+    text: str  # the reference as printed
+    note: str | None = None  # the note number it sits in, if any
+
+
+class ArchiveStats(BaseModel):
+    """Counts over the whole archive."""
+
+    documents: int
+    volumes: int
+    by_volume: dict[str, int] = Field(default_factory=dict)
+    by_type: dict[str, int] = Field(default_factory=dict)
+    by_year: dict[str, int] = Field(default_factory=dict)
+
+
+class Store(ABC):
+    """A place documents are kept and searched."""
+
+    @abstractmethod
+    def put(self, documents: Iterable[Document]) -> list[Outcome]:
+        """Store documents in one transaction; same content hash means ``UNCHANGED``."""
+
+    @abstractmethod
+    def put_volume(self, volume: Volume) -> Outcome:
+        """Store or replace a volume record (front matter, divisions, authority lists)."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> Document:
+        """The document ``doc_id``; raises ``NotFound``."""
+
+    @abstractmethod
+    def get_volume(self, volume_id: str) -> Volume:
+        """The volume ``volume_id``; raises ``NotFound``."""
+
+    @abstractmethod
+    def volumes(self) -> list[Volume]:
+        """Every volume record, by id."""
+
+    @abstractmethod
+    def volume_documents(self, volume_id: str) -> list[SearchHit]:
+        """The documents of a volume in their order, as result rows (no snippet)."""
+
+    @abstractmethod
+    def authority(self, key: str, *, volume: str | None = None) -> AuthorityEntry:
+        """A person or term by authority key (``p_KNS1``); raises ``NotFound``."""
+
+    @abstractmethod
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        sort: SortOrder = "relevance",
+        facets: bool = False,
+    ) -> SearchResults:
+        """Run a query in the despatch query language; raises ``QueryError``."""
+
+    @abstractmethod
+    def cited_by(self, doc_id: str) -> list[Citation]:
+        """Stored documents whose references resolve to ``doc_id``."""
+
+    @abstractmethod
+    def neighbors(self, doc_id: str) -> tuple[str | None, str | None]:
+        """The previous and next document ids in the same volume."""
+
+    @abstractmethod
+    def stats(self) -> ArchiveStats:
+        """Counts by volume, type and year."""
+
+    @abstractmethod
+    def check(self) -> list[str]:
+        """Integrity problems found (empty when the archive is sound)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release files and connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def ids(hits: Sequence[SearchHit]) -> list[str]:
+    """The ids of a list of hits, in order."""
+    return [h.id for h in hits]

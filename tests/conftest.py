@@ -1,0 +1,39 @@
+"""Fixtures shared by every test: paths to the bundled samples and --update-golden."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SEED = SAMPLES / "plaintext" / "000_2018aa1b5c0eb2cd.txt"
+TEI_V19 = SAMPLES / "tei" / "frus1958-60v19-excerpt.xml"
+TEI_V30 = SAMPLES / "tei" / "frus1964-68v30-excerpt.xml"
+TEI_1901 = SAMPLES / "tei" / "frus1901China-excerpt.xml"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden .json files from the current output; review the diff",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def samples_dir() -> Path:
+    return SAMPLES
