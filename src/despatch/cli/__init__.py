@@ -16,6 +16,7 @@ from despatch.cli import parse as _parse  # noqa: E402,F401  isort: skip
 from despatch.cli import archive as _archive  # noqa: E402,F401  isort: skip
 from despatch.cli import fetch as _fetch  # noqa: E402,F401  isort: skip
 from despatch.cli import serve as _serve  # noqa: E402,F401  isort: skip
+from despatch.cli import cite as _cite  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:

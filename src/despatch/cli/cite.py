@@ -1,0 +1,3 @@
+"""`despatch` commands: cite."""
+
+from __future__ import annotations
