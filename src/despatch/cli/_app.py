@@ -37,7 +37,7 @@ def _root(
         typer.Option(
             "--archive",
             "-a",
-            help="Archive folder or postgresql:// URL [env DESPATCH_ARCHIVE; "
+            help="Archive folder or postgresql:// URL \\[env DESPATCH_ARCHIVE; "
             "default ./despatch-archive].",
         ),
     ] = None,
