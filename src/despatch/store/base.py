@@ -140,6 +140,24 @@ class Store(ABC):
     ) -> SearchResults:
         """Run a query in the despatch query language; raises ``QueryError``."""
 
+    def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
+        """Up to ``cap`` matching documents in date order (snippets not needed), and the total.
+
+        For whole-result views (the web reader's timeline and correspondence network).
+        This default pages through ``search``; a backend may override it with a cheaper
+        query that skips ranking and snippets.
+        """
+        hits: list[SearchHit] = []
+        total = 0
+        page = 100
+        while len(hits) < cap:
+            res = self.search(query, limit=min(page, cap - len(hits)), offset=len(hits), sort="date")
+            total = res.total
+            hits.extend(res.hits)
+            if not res.hits or len(hits) >= total:
+                break
+        return hits, total
+
     @abstractmethod
     def cited_by(self, doc_id: str) -> list[Citation]:
         """Stored documents whose references resolve to ``doc_id``."""
