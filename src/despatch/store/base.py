@@ -151,7 +151,9 @@ class Store(ABC):
         total = 0
         page = 100
         while len(hits) < cap:
-            res = self.search(query, limit=min(page, cap - len(hits)), offset=len(hits), sort="date")
+            res = self.search(
+                query, limit=min(page, cap - len(hits)), offset=len(hits), sort="date"
+            )
             total = res.total
             hits.extend(res.hits)
             if not res.hits or len(hits) >= total:
