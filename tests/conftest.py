@@ -37,3 +37,7 @@ def seed_path() -> Path:
 @pytest.fixture
 def samples_dir() -> Path:
     return SAMPLES
+
+
+# The real PostgreSQL server (session) and a fresh database per test / per module; see tests/pg.py.
+from tests.pg import pg_module_url, pg_server, pg_url  # noqa: E402, F401
