@@ -1,0 +1,266 @@
+"""What of a document is searchable, and how text is cut into words: shared by every backend.
+
+``index_fields(doc)`` gives the values a store indexes for one document, and
+``tokenize`` the words of a text; the local (tantivy), PostgreSQL and memory backends all
+use them, so a query matches the same documents everywhere. The meaning of each query
+field in terms of these values (the reference semantics, which ``store/memory.py``
+implements directly):
+
+- free words, phrases and prefixes match the tokens of ``TEXT_SOURCES[None]`` (title,
+  body, notes, sender, recipient); ``from:``/``to:``/``person:``/``place:`` match the
+  tokens of their own source. A word of several tokens (``Kai-shek``) is a phrase. A
+  phrase must match consecutive tokens of one source.
+- keyword fields match ``IndexedFields.keywords[field]`` whole (after
+  ``normalize_keyword``), or by prefix for ``Prefix``.
+- ``date:`` compares ``IndexedFields.date`` (an ISO day) with the range's bounds;
+  documents without a date never match ``date:`` or ``year:``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from despatch.model import Document, Party
+from despatch.search.query import first_day, is_partial_date, normalize_keyword
+
+#: The text sources each text field searches (``None``: free words).
+TEXT_SOURCES: Mapping[str | None, tuple[str, ...]] = {
+    None: ("title", "body", "notes", "sender", "recipient"),
+    "from": ("sender",),
+    "to": ("recipient",),
+    "person": ("persons",),
+    "place": ("places",),
+}
+
+#: BM25 weights of the free-text sources: the title and the notes count more than the body.
+WEIGHTS: Mapping[str, float] = {
+    "title": 3.0,
+    "notes": 1.5,
+    "body": 1.0,
+    "sender": 1.0,
+    "recipient": 1.0,
+}
+
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table: each character to its lower-case, accent-free form.
+
+    A character whose folded form is not exactly one character maps to itself, so
+    folding never changes a text's length and offsets stay valid.
+    """
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        base = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", ch)).lower()
+        if len(base) != 1:
+            low = ch.lower()
+            base = low if len(low) == 1 else ch
+        self[code] = base
+        return base
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip accents (``Zhōu`` → ``zhou``), keeping its length."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_FOLD)
+
+
+def tokenize(text: str) -> list[str]:
+    """The words of ``text`` as every backend indexes them.
+
+    Runs of letters and digits, lower-cased, accents removed: ``"Kai-shek’s"`` →
+    ``["kai", "shek", "s"]``.
+    """
+    return _TOKEN_RE.findall(fold(text))
+
+
+def token_spans(text: str) -> list[tuple[str, int, int]]:
+    """The tokens of ``text`` with their start and end offsets in ``text``."""
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN_RE.finditer(fold(text))]
+
+
+def normalize_text(text: str) -> str:
+    """``text`` as space-separated tokens (what a backend with its own tokenizer indexes)."""
+    return " ".join(tokenize(text))
+
+
+@dataclass(frozen=True)
+class IndexedFields:
+    """The searchable values of one document (see the module docstring for their use)."""
+
+    id: str
+    title: str
+    body: str
+    notes: str  # every note's text, joined by blank lines
+    sender: str  # names and posts of the senders, one per line
+    recipient: str  # names and posts of the recipients and addressees, one per line
+    persons: str  # persons named (span text, authority label, signers), one per line
+    places: str  # places named and the dateline place, one per line
+    type: str
+    date: str | None  # ISO day used for date ranges and date order
+    year: int | None
+    classification: str | None  # as printed (normalised title case): "Top Secret"
+    precedence: str | None  # "Niact"
+    volume: str | None
+    number: str | None
+    telegram: str | None  # the serial: "634"
+    files: tuple[str, ...]  # archival file numbers as printed: "793.00/9–1958"
+    sender_names: tuple[str, ...]  # facet values
+    recipient_names: tuple[str, ...]
+    sequence: int | None
+    page_offsets: tuple[tuple[str, int], ...]  # (page, offset) of each body page break
+    keywords: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def text(self, source: str) -> str:
+        """The text of a text source by name (``title``, ``body``, ``sender`` ...)."""
+        value = getattr(self, source)
+        assert isinstance(value, str)
+        return value
+
+    def facets(self) -> dict[str, tuple[str, ...]]:
+        """The facet values of the document, by facet name (see ``store.base.FACET_FIELDS``)."""
+        return {
+            "type": (self.type,),
+            "year": (str(self.year),) if self.year is not None else (),
+            "sender": self.sender_names,
+            "recipient": self.recipient_names,
+            "classification": (self.classification,) if self.classification else (),
+            "precedence": (self.precedence,) if self.precedence else (),
+            "volume": (self.volume,) if self.volume else (),
+        }
+
+
+def document_day(doc: Document) -> str | None:
+    """The ISO day a document sorts and range-matches by.
+
+    Its dated day when known; for a month- or year-precision date, the first day of that
+    month or year; for a range, its first day; otherwise ``None``.
+    """
+    d = doc.date
+    if d.day:
+        return d.day if is_partial_date(d.day) else None
+    for value in (d.value, d.not_before):
+        if value:
+            head = value[:10]
+            for candidate in (head, head[:7], head[:4]):
+                if is_partial_date(candidate):
+                    return first_day(candidate)
+    return None
+
+
+def _lines(values: Iterable[str | None]) -> str:
+    seen: list[str] = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return "\n".join(seen)
+
+
+def _party_lines(parties: Iterable[Party]) -> list[str | None]:
+    out: list[str | None] = []
+    for p in parties:
+        out.append(p.name)
+        out.append(p.place)
+    return out
+
+
+def _file_keywords(files: Iterable[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for f in files:
+        key = normalize_keyword(f)
+        for value in (key, key.split("/", 1)[0].strip()):
+            if value and value not in out:
+                out.append(value)
+    return tuple(out)
+
+
+def index_fields(doc: Document) -> IndexedFields:
+    """The values a store indexes for ``doc`` (the same for every backend)."""
+    telegram = doc.telegram
+    note = doc.source_note
+    classification = (telegram.classification if telegram else None) or (
+        note.classification if note else None
+    )
+    precedence = (telegram.precedence if telegram else None) or (note.precedence if note else None)
+    serial = telegram.serial if telegram else None
+    files: list[str] = []
+    for src in [*doc.archival, *(note.sources if note else [])]:
+        if src.file_number and src.file_number not in files:
+            files.append(src.file_number)
+    persons = _lines(
+        [
+            *(s.text for s in doc.spans if s.kind == "person"),
+            *(s.label for s in doc.spans if s.kind == "person"),
+            *doc.signers,
+        ]
+    )
+    places = _lines(
+        [
+            doc.place,
+            *(s.text for s in doc.spans if s.kind == "place"),
+            *(s.label for s in doc.spans if s.kind == "place"),
+        ]
+    )
+    addressees = [a.name for a in telegram.addressees] if telegram else []
+    day = document_day(doc)
+    year = int(day[:4]) if day else None
+    sender_names = tuple(dict.fromkeys(p.name for p in doc.sender if p.name))
+    recipient_names = tuple(dict.fromkeys(p.name for p in doc.recipient if p.name))
+    keywords: dict[str, tuple[str, ...]] = {
+        "type": (doc.type.value,),
+        "year": (str(year),) if year is not None else (),
+        "classification": (normalize_keyword(classification),) if classification else (),
+        "precedence": (normalize_keyword(precedence),) if precedence else (),
+        "volume": (normalize_keyword(doc.volume),) if doc.volume else (),
+        "number": (normalize_keyword(doc.number),) if doc.number else (),
+        "telegram": (normalize_keyword(serial),) if serial else (),
+        "file": _file_keywords(files),
+        "id": (normalize_keyword(doc.id),),
+    }
+    return IndexedFields(
+        id=doc.id,
+        title=doc.title or doc.heading,
+        body=doc.text,
+        notes="\n\n".join(n.text for n in doc.notes),
+        sender=_lines(_party_lines(doc.sender)),
+        recipient=_lines([*_party_lines(doc.recipient), *addressees]),
+        persons=persons,
+        places=places,
+        type=doc.type.value,
+        date=day,
+        year=year,
+        classification=classification,
+        precedence=precedence,
+        volume=doc.volume,
+        number=doc.number,
+        telegram=serial,
+        files=tuple(files),
+        sender_names=sender_names,
+        recipient_names=recipient_names,
+        sequence=doc.sequence,
+        page_offsets=tuple((b.page, b.offset) for b in doc.pages if b.note is None),
+        keywords=keywords,
+    )
+
+
+__all__ = [
+    "TEXT_SOURCES",
+    "WEIGHTS",
+    "IndexedFields",
+    "document_day",
+    "fold",
+    "index_fields",
+    "normalize_text",
+    "token_spans",
+    "tokenize",
+]
