@@ -271,6 +271,9 @@ class Reference(_Model):
     place: str | None = None  # "Moscow"
     date: str | None = None  # ISO when known
     is_resolved: bool = False
+    destination: str | None = None  # "Taipei" in "telegram 245 to Taipei"
+    source: str | None = None  # archive/collection cited: "Department of State, Central Files"
+    file_number: str | None = None  # "793.00/9–2058" for kind "file" (and inherited by ibid)
 
 
 class EmbeddedDocument(_Model):
