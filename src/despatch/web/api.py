@@ -1,0 +1,405 @@
+"""The JSON API: the same functions as the reader, as documented JSON (``/openapi.json``).
+
+Routes call ``Store`` only (no SQL here), so every backend answers the same. Limits are
+enforced by the parameter declarations (``limit`` ≤ 100, ``offset`` ≤ 10,000); every
+error is problem details (see ``web/app.py``).
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from despatch.errors import BackendUnavailable, DespatchError
+from despatch.model import AuthorityEntry, Document, Volume
+from despatch.store.base import (
+    ArchiveStats,
+    Citation,
+    SearchHit,
+    SearchResults,
+    Store,
+)
+from despatch.web.app import MAX_LIMIT, Problem, WebSettings
+from despatch.web.charts import edges, month_counts
+
+CitationStyle = Literal["chicago", "bibtex", "ris", "csl-json"]
+
+#: media type and file extension of each citation style
+CITATION_FORMATS: dict[str, tuple[str, str]] = {
+    "chicago": ("text/plain; charset=utf-8", "txt"),
+    "bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
+    "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
+    "csl-json": ("application/vnd.citationstyles.csl+json", "json"),
+}
+
+MAX_OFFSET = 10_000
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The query or a parameter is not valid"},
+    404: {"model": Problem, "description": "No such record"},
+    422: {"model": Problem, "description": "A parameter is missing or out of range"},
+    503: {"model": Problem, "description": "The archive's database is unavailable"},
+}
+
+router = APIRouter(prefix="/api", tags=["archive"], responses=_ERRORS)
+ingest_router = APIRouter(prefix="/api", tags=["ingest"], responses=_ERRORS)
+
+
+def store_of(request: Request) -> Store:
+    """The store the app serves."""
+    store: Store = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> WebSettings:
+    """The app's settings."""
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+# --- response models ---------------------------------------------------------------------
+
+
+class VolumeSummary(BaseModel):
+    """A volume in the list of volumes."""
+
+    id: str
+    title: str
+    volume_title: str | None = None
+    sub_series: str | None = None
+    published_year: str | None = None
+    documents: int = 0
+
+
+class VolumeDetail(BaseModel):
+    """A volume record and its documents in order."""
+
+    volume: Volume
+    documents: list[SearchHit]
+
+
+class PersonDetail(BaseModel):
+    """A person or term from a volume's front matter, and documents that name them."""
+
+    entry: AuthorityEntry
+    query: str
+    total: int
+    documents: list[SearchHit]
+
+
+class CitationText(BaseModel):
+    """A document's citation in one style."""
+
+    document: str
+    style: CitationStyle
+    media_type: str
+    text: str
+
+
+class MonthCount(BaseModel):
+    """Documents dated in one month."""
+
+    month: str  # YYYY-MM
+    count: int
+
+
+class Timeline(BaseModel):
+    """Matching documents per month."""
+
+    query: str
+    total: int
+    counted: int = Field(description="documents read (the whole result, up to the cap)")
+    undated: int
+    months: list[MonthCount]
+
+
+class NetworkEdge(BaseModel):
+    """Documents sent from one party to another."""
+
+    sender: str
+    recipient: str
+    count: int
+
+
+class Network(BaseModel):
+    """Who wrote to whom among the matching documents, heaviest first."""
+
+    query: str
+    total: int
+    counted: int
+    edges: list[NetworkEdge]
+
+
+class IngestReport(BaseModel):
+    """What an upload did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[str] = Field(default_factory=list)
+    volumes: list[str] = Field(default_factory=list)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def citation_text(doc: Document, style: str) -> str:
+    """``doc`` formatted in ``style`` by ``despatch.cite``."""
+    try:
+        from despatch.cite import format_citation
+    except ImportError as exc:  # pragma: no cover - only before cite.py exists
+        raise BackendUnavailable(
+            "citation formats are not available in this installation of despatch"
+        ) from exc
+    return format_citation(doc, style)
+
+
+def person_query(entry: AuthorityEntry) -> str:
+    """The search that finds documents naming an authority entry.
+
+    Entity spans carry the authority's label (``Khrushchev, Nikita S., …``), so the
+    entry's name as a phrase finds them.
+    """
+    name = entry.name.replace('"', "").strip()
+    field = "place" if entry.kind == "place" else "person"
+    if entry.kind in {"term", "organization"}:
+        return f'"{name}"'
+    return f'{field}:"{name}"'
+
+
+def person_documents(
+    store: Store, entry: AuthorityEntry, *, limit: int, offset: int = 0
+) -> tuple[str, SearchResults]:
+    """Documents that name ``entry``, oldest first; falls back to the surname alone."""
+    query = person_query(entry)
+    res = store.search(query, limit=limit, offset=offset, sort="date")
+    surname = entry.name.split(",")[0].replace('"', "").strip()
+    if res.total == 0 and entry.kind == "person" and surname and surname != entry.name:
+        query = f'person:"{surname}"'
+        res = store.search(query, limit=limit, offset=offset, sort="date")
+    return query, res
+
+
+# --- routes -------------------------------------------------------------------------------
+
+
+@router.get("/search", response_model=SearchResults, summary="Search the archive")
+def search(
+    request: Request,
+    q: Annotated[
+        str,
+        Query(max_length=2000, description="A query in the despatch query language"),
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    sort: Literal["relevance", "date"] = "relevance",
+    facets: bool = False,
+) -> SearchResults:
+    """Documents matching ``q``, with snippets, their print pages and (optionally) facets."""
+    return store_of(request).search(q, limit=limit, offset=offset, sort=sort, facets=facets)
+
+
+@router.get(
+    "/documents/{doc_id:path}/cited-by",
+    response_model=list[Citation],
+    summary="Documents that cite this one",
+)
+def cited_by(request: Request, doc_id: str) -> list[Citation]:
+    """Stored documents whose references resolve to ``doc_id``."""
+    store = store_of(request)
+    store.get(doc_id)  # 404 for an unknown document
+    return store.cited_by(doc_id)
+
+
+@router.get(
+    "/documents/{doc_id:path}/citation",
+    response_model=CitationText,
+    summary="The document's citation",
+    responses={200: {"content": {"text/plain": {}}}},
+)
+def citation(
+    request: Request,
+    doc_id: str,
+    style: CitationStyle = "chicago",
+    download: Annotated[bool, Query(description="return the file itself")] = False,
+) -> Any:
+    """The citation in Chicago (notes-bibliography), BibTeX, RIS or CSL-JSON."""
+    doc = store_of(request).get(doc_id)
+    text = citation_text(doc, style)
+    media_type, ext = CITATION_FORMATS[style]
+    if download:
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in doc_id)
+        return Response(
+            text,
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}.{ext}"'},
+        )
+    return CitationText(document=doc_id, style=style, media_type=media_type, text=text)
+
+
+@router.get("/documents/{doc_id:path}", response_model=Document, summary="One document")
+def document(request: Request, doc_id: str) -> Document:
+    """The whole record: parties, dates, telegram data, text, pages, notes, references."""
+    return store_of(request).get(doc_id)
+
+
+@router.get("/volumes", response_model=list[VolumeSummary], summary="Every volume")
+def volumes(request: Request) -> list[VolumeSummary]:
+    """The volumes in the archive with their document counts."""
+    store = store_of(request)
+    counts = store.stats().by_volume
+    return [
+        VolumeSummary(
+            id=v.id,
+            title=v.title,
+            volume_title=v.volume_title,
+            sub_series=v.sub_series,
+            published_year=v.published_year,
+            documents=counts.get(v.id, 0),
+        )
+        for v in store.volumes()
+    ]
+
+
+@router.get("/volumes/{volume_id}", response_model=VolumeDetail, summary="One volume")
+def volume(request: Request, volume_id: str) -> VolumeDetail:
+    """The volume's front matter and divisions, and its documents in order."""
+    store = store_of(request)
+    return VolumeDetail(
+        volume=store.get_volume(volume_id), documents=store.volume_documents(volume_id)
+    )
+
+
+@router.get("/persons/{key}", response_model=PersonDetail, summary="A person or term")
+def person(
+    request: Request,
+    key: str,
+    volume: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+) -> PersonDetail:
+    """An authority entry (``p_KNS1``) and the documents that name it, by date."""
+    store = store_of(request)
+    entry = store.authority(key, volume=volume)
+    query, res = person_documents(store, entry, limit=limit, offset=offset)
+    return PersonDetail(entry=entry, query=query, total=res.total, documents=res.hits)
+
+
+@router.get("/stats", response_model=ArchiveStats, summary="Counts over the archive")
+def stats(request: Request) -> ArchiveStats:
+    """Documents and volumes, by volume, type and year."""
+    return store_of(request).stats()
+
+
+@router.get("/timeline", response_model=Timeline, summary="Documents per month")
+def timeline(request: Request, q: Annotated[str, Query(max_length=2000)] = "") -> Timeline:
+    """How many matching documents are dated in each month."""
+    hits, total = store_of(request).scan(q, cap=settings_of(request).chart_cap)
+    counts, undated = month_counts(hits)
+    return Timeline(
+        query=q,
+        total=total,
+        counted=len(hits),
+        undated=undated,
+        months=[MonthCount(month=m, count=c) for m, c in sorted(counts.items())],
+    )
+
+
+@router.get("/network", response_model=Network, summary="Who wrote to whom")
+def network(request: Request, q: Annotated[str, Query(max_length=2000)] = "") -> Network:
+    """Sender → recipient pairs of the matching documents, weighted by document count."""
+    hits, total = store_of(request).scan(q, cap=settings_of(request).chart_cap)
+    return Network(
+        query=q,
+        total=total,
+        counted=len(hits),
+        edges=[
+            NetworkEdge(sender=e.sender, recipient=e.recipient, count=e.count) for e in edges(hits)
+        ],
+    )
+
+
+# --- ingest (only when a token is configured) ---------------------------------------------
+
+_UPLOAD_SUFFIXES = {".xml", ".tei", ".md", ".markdown", ".txt", ".text"}
+
+
+def _check_token(request: Request, authorization: str | None) -> None:
+    expected = settings_of(request).ingest_token or ""
+    given = ""
+    if authorization and authorization.lower().startswith("bearer "):
+        given = authorization[7:].strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise HTTPException(
+            401,
+            "POST /api/ingest needs 'Authorization: Bearer <token>' with the server's ingest token",
+            headers={"WWW-Authenticate": 'Bearer realm="despatch"'},
+        )
+
+
+@ingest_router.post(
+    "/ingest",
+    response_model=IngestReport,
+    summary="Add documents (needs the ingest token)",
+    responses={401: {"model": Problem, "description": "Missing or wrong token"}},
+)
+async def ingest(
+    request: Request,
+    files: Annotated[list[UploadFile], File(description="TEI XML, Markdown or plain text")],
+    authorization: Annotated[str | None, Header()] = None,
+) -> IngestReport:
+    """Read uploaded files with despatch's readers and store their records."""
+    from despatch.readers import read_path
+    from despatch.store.base import Outcome
+
+    _check_token(request, authorization)
+    settings = settings_of(request)
+    store = store_of(request)
+    report = IngestReport()
+    with tempfile.TemporaryDirectory(prefix="despatch-upload-") as tmp:
+        for i, upload in enumerate(files):
+            label = upload.filename or f"file {i + 1}"
+            suffix = Path(upload.filename or "").suffix.lower()
+            if suffix not in _UPLOAD_SUFFIXES:
+                report.failed.append(f"{label}: not a .xml, .md or .txt file")
+                continue
+            data = await upload.read(settings.max_upload_bytes + 1)
+            if len(data) > settings.max_upload_bytes:
+                report.failed.append(f"{label}: larger than {settings.max_upload_bytes} bytes")
+                continue
+            # The file name on disk is ours; nothing from the request names a path.
+            path = Path(tmp) / f"upload-{i}{suffix}"
+            path.write_bytes(data)
+            try:
+                records = list(read_path(path))
+            except DespatchError as exc:
+                report.failed.append(f"{label}: {str(exc).replace(str(path), label)}")
+                continue
+            docs = [r for r in records if isinstance(r, Document)]
+            for vol in (r for r in records if isinstance(r, Volume)):
+                store.put_volume(vol)
+                report.volumes.append(vol.id)
+            for outcome in store.put(docs):
+                if outcome is Outcome.ADDED:
+                    report.added += 1
+                elif outcome is Outcome.UPDATED:
+                    report.updated += 1
+                elif outcome is Outcome.UNCHANGED:
+                    report.unchanged += 1
+                else:
+                    report.failed.append(f"{label}: a document could not be stored")
+    return report
+
+
+__all__ = [
+    "CITATION_FORMATS",
+    "ingest_router",
+    "person_documents",
+    "router",
+]

@@ -1,0 +1,351 @@
+"""Turn a record's plain text and offsets into safe HTML for the reader.
+
+Everything here starts from plain text: the text is escaped first and only the tags built
+here are added around it (page markers, note markers, entity and reference links,
+search highlights). Nothing a document contains is ever emitted as markup.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
+
+from despatch.model import Document, Note, Reference, Span
+
+
+@dataclass(frozen=True)
+class Wrap:
+    """Wrap ``text[start:end]`` in ``open_tag`` … ``close_tag`` (already-safe HTML)."""
+
+    start: int
+    end: int
+    open_tag: str
+    close_tag: str
+    rank: int = 0  # lower opens first (outermost) when two start at the same offset
+
+
+@dataclass(frozen=True)
+class Insert:
+    """Insert safe HTML at ``offset``."""
+
+    offset: int
+    html: str
+    rank: int = 0
+
+
+def render(text: str, wraps: Iterable[Wrap] = (), inserts: Iterable[Insert] = ()) -> Markup:
+    """Escape ``text`` and add the given tags; overlapping wraps are clipped to nest."""
+    n = len(text)
+    ws = sorted(
+        (w for w in wraps if 0 <= w.start < w.end <= n), key=lambda w: (w.start, -w.end, w.rank)
+    )
+    ins = sorted((i for i in inserts if 0 <= i.offset <= n), key=lambda i: (i.offset, i.rank))
+    cuts = sorted({0, n, *(w.start for w in ws), *(w.end for w in ws), *(i.offset for i in ins)})
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []  # (end, close tag)
+    wi = ii = 0
+    for k, pos in enumerate(cuts):
+        while stack and stack[-1][0] <= pos:
+            out.append(stack.pop()[1])
+        while ii < len(ins) and ins[ii].offset == pos:
+            out.append(ins[ii].html)
+            ii += 1
+        while wi < len(ws) and ws[wi].start == pos:
+            w = ws[wi]
+            wi += 1
+            # A partial overlap is clipped to the enclosing element, whose end is a cut.
+            end = min(w.end, stack[-1][0]) if stack else w.end
+            if end <= pos:
+                continue
+            out.append(w.open_tag)
+            stack.append((end, w.close_tag))
+        if k + 1 < len(cuts):
+            out.append(str(escape(text[pos : cuts[k + 1]])))
+    while stack:
+        out.append(stack.pop()[1])
+    return Markup("".join(out))
+
+
+def highlight(snippet: str, spans: Sequence[tuple[int, int]]) -> Markup:
+    """A search snippet with its hit spans wrapped in ``<mark>``."""
+    return render(snippet, [Wrap(s, e, "<mark>", "</mark>") for s, e in spans])
+
+
+# --- links -----------------------------------------------------------------------------
+
+
+def document_url(doc_id: str, *, page: str | None = None) -> str:
+    """The reader URL of a document (ids contain a slash and stay readable)."""
+    url = "/documents/" + quote(doc_id, safe="/")
+    if page:
+        url += "#page-" + quote(page, safe="")
+    return url
+
+
+def search_url(query: str, **params: str | int) -> str:
+    """The search page URL for ``query``."""
+    items: dict[str, str | int] = {"q": query}
+    items.update({k: v for k, v in params.items() if v not in ("", None)})
+    return "/search?" + urlencode(items)
+
+
+def quote_value(value: str) -> str:
+    """A value as the query language wants it: bare when simple, else in double quotes."""
+    if value and all(c.isalnum() or c in "-_./" for c in value):
+        return value
+    return '"' + value.replace('"', "") + '"'
+
+
+def reference_query(ref: Reference) -> str | None:
+    """A search that looks for the target of an unresolved reference, if one can be built."""
+    parts: list[str] = []
+    if ref.serial and ref.kind in {"telegram", "airgram", "despatch"}:
+        parts.append(
+            f"telegram:{quote_value(ref.serial)}"
+            if ref.kind == "telegram"
+            else f"number:{quote_value(ref.serial)}"
+        )
+        if ref.place:
+            parts.append(f"from:{quote_value(ref.place)}")
+    if ref.target_volume:
+        parts.append(f"volume:{quote_value(ref.target_volume)}")
+    if ref.date and len(ref.date) >= 10 and parts:
+        parts.append(f"date:{ref.date[:10]}..{ref.date[:10]}")
+    return " ".join(parts) or None
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@dataclass
+class NoteView:
+    """A note ready for the template."""
+
+    n: str
+    html_id: str
+    kind: str
+    html: Markup
+    anchored: bool
+
+
+@dataclass
+class ParagraphView:
+    """A paragraph ready for the template."""
+
+    html: Markup
+    kind: str
+    pages: list[str]
+    first_page: str | None
+    is_embedded: bool = False
+    classes: list[str] = field(default_factory=list)
+
+
+def note_ids(doc: Document) -> dict[int, str]:
+    """A unique HTML id for each note (by index): ``fn-<n as printed>`` where possible."""
+    seen: set[str] = set()
+    out: dict[int, str] = {}
+    for i, note in enumerate(doc.notes):
+        base = "fn-" + "".join(c if c.isalnum() else "-" for c in note.n or str(i))
+        hid = base if base not in seen else f"{base}-{i}"
+        seen.add(hid)
+        out[i] = hid
+    return out
+
+
+def _note_marker(note: Note, hid: str) -> str:
+    n = escape(note.n)
+    return (
+        f'<sup class="fnref" id="ref-{hid}"><a href="#{hid}" data-note="{hid}" '
+        f'aria-describedby="{hid}" aria-label="Note {n}">{n}</a></sup>'
+    )
+
+
+def _page_marker(page: str, *, with_id: bool) -> str:
+    p = escape(page)
+    ident = f' id="page-{escape(quote(page, safe=""))}"' if with_id else ""
+    return (
+        f'<span class="pb"{ident} data-page="{p}"><span class="pb-bar" aria-hidden="true"></span>'
+        f'<a class="pb-label" href="#page-{escape(quote(page, safe=""))}">p.&nbsp;{p}</a></span>'
+    )
+
+
+def _span_wrap(span: Span, start: int, end: int) -> Wrap:
+    label = escape(span.label or span.key or span.kind)
+    cls = f"ent ent-{escape(span.kind)}"
+    if span.key and span.kind in {"person", "place", "organization", "term"}:
+        href = "/persons/" + quote(span.key, safe="")
+        return Wrap(start, end, f'<a class="{cls}" href="{href}" title="{label}">', "</a>", 2)
+    return Wrap(start, end, f'<span class="{cls}" title="{label}">', "</span>", 2)
+
+
+def _ref_wrap(ref: Reference, start: int, end: int) -> Wrap:
+    text = escape(ref.text)
+    if ref.is_resolved and ref.target:
+        href = escape(document_url(ref.target, page=ref.target_page))
+        return Wrap(start, end, f'<a class="ref" href="{href}" title="{text}">', "</a>", 1)
+    q = reference_query(ref)
+    hint = "Not in this archive"
+    if q:
+        href = escape(search_url(q))
+        return Wrap(
+            start,
+            end,
+            f'<a class="ref ref-unresolved" href="{href}" title="{hint}: search for it">',
+            f'<span class="visually-hidden"> ({hint.lower()})</span></a>',
+            1,
+        )
+    return Wrap(
+        start,
+        end,
+        f'<span class="ref ref-unresolved" title="{hint}">',
+        f'<span class="visually-hidden"> ({hint.lower()})</span></span>',
+        1,
+    )
+
+
+def _in_note(obj_note: str | None, note: Note, index: int) -> bool:
+    if obj_note is None:
+        return False
+    return obj_note in {note.id, note.n, f"n{index}"} - {None}
+
+
+def render_notes(doc: Document) -> list[NoteView]:
+    """Each note's text with its own entities, references and page breaks."""
+    hids = note_ids(doc)
+    views: list[NoteView] = []
+    for i, note in enumerate(doc.notes):
+        wraps: list[Wrap] = []
+        for span in doc.spans:
+            if _in_note(span.note, note, i):
+                wraps.append(_span_wrap(span, span.start, span.end))
+        for ref in doc.references:
+            if _in_note(ref.note, note, i) and ref.start is not None and ref.end is not None:
+                wraps.append(_ref_wrap(ref, ref.start, ref.end))
+        inserts = [
+            Insert(pb.offset, _page_marker(pb.page, with_id=False))
+            for pb in doc.pages
+            if _in_note(pb.note, note, i)
+        ]
+        views.append(
+            NoteView(
+                n=note.n,
+                html_id=hids[i],
+                kind=note.kind,
+                html=render(note.text, wraps, inserts),
+                anchored=note.anchor is not None,
+            )
+        )
+    return views
+
+
+def heading_markers(doc: Document) -> Markup:
+    """Markers of the notes attached to the heading (the source note, usually)."""
+    hids = note_ids(doc)
+    return Markup(
+        "".join(
+            _note_marker(note, hids[i]) for i, note in enumerate(doc.notes) if note.anchor is None
+        )
+    )
+
+
+def _paragraph_bounds(doc: Document) -> list[tuple[int, int, str, list[str]]]:
+    if doc.paragraphs:
+        return [(p.start, p.end, p.kind, list(p.pages)) for p in doc.paragraphs]
+    bounds: list[tuple[int, int, str, list[str]]] = []
+    pos = 0
+    for chunk in doc.text.split("\n\n"):
+        if chunk.strip():
+            bounds.append((pos, pos + len(chunk), "p", []))
+        pos += len(chunk) + 2
+    return bounds
+
+
+def render_body(doc: Document) -> list[ParagraphView]:
+    """The body text as paragraphs with page markers, note markers, entities and references.
+
+    A page break or note anchor that falls between two paragraphs is shown at the start
+    of the following one, so ``p. 234`` stands right before the paragraph that starts
+    on page 234.
+    """
+    bounds = _paragraph_bounds(doc)
+    if not bounds:
+        return []
+    starts = [b[0] for b in bounds]
+    hids = note_ids(doc)
+
+    def owner(offset: int, *, glue_to_previous: bool) -> int:
+        # The paragraph an offset belongs to. Offsets in the gap between two paragraphs
+        # (or at a paragraph's very end) go to the next paragraph for page breaks, and
+        # stay with the previous one for note markers, which are glued to a word.
+        k = max(bisect.bisect_right(starts, offset) - 1, 0)
+        if offset >= bounds[k][1] and k + 1 < len(bounds) and not glue_to_previous:
+            return k + 1
+        return k
+
+    per_par_inserts: list[list[Insert]] = [[] for _ in bounds]
+    seen_pages: set[str] = set()
+    body_breaks = sorted((pb for pb in doc.pages if pb.note is None), key=lambda b: b.offset)
+    for pb in body_breaks:
+        k = owner(pb.offset, glue_to_previous=False)
+        off = min(max(pb.offset, bounds[k][0]), bounds[k][1]) - bounds[k][0]
+        per_par_inserts[k].append(
+            Insert(off, _page_marker(pb.page, with_id=pb.page not in seen_pages), rank=0)
+        )
+        seen_pages.add(pb.page)
+    for i, note in enumerate(doc.notes):
+        if note.anchor is None:
+            continue
+        k = owner(note.anchor, glue_to_previous=True)
+        off = min(max(note.anchor, bounds[k][0]), bounds[k][1]) - bounds[k][0]
+        per_par_inserts[k].append(Insert(off, _note_marker(note, hids[i]), rank=1))
+
+    embedded = [(e.start, e.end) for e in doc.embedded]
+    views: list[ParagraphView] = []
+    for k, (start, end, kind, pages) in enumerate(bounds):
+        wraps: list[Wrap] = []
+        for span in doc.spans:
+            if span.note is None and start <= span.start < end:
+                wraps.append(_span_wrap(span, span.start - start, min(span.end, end) - start))
+        for ref in doc.references:
+            if (
+                ref.note is None
+                and ref.start is not None
+                and ref.end is not None
+                and (start <= ref.start < end)
+            ):
+                wraps.append(_ref_wrap(ref, ref.start - start, min(ref.end, end) - start))
+        if not pages:
+            first = doc.page_at(start)
+            last = doc.page_at(max(end - 1, start))
+            pages = [p for p in dict.fromkeys([first, last]) if p]
+        views.append(
+            ParagraphView(
+                html=render(doc.text[start:end], wraps, per_par_inserts[k]),
+                kind=kind,
+                pages=pages,
+                first_page=pages[0] if pages else None,
+                is_embedded=any(s <= start and end <= e for s, e in embedded),
+            )
+        )
+    return views
+
+
+__all__ = [
+    "Insert",
+    "NoteView",
+    "ParagraphView",
+    "Wrap",
+    "document_url",
+    "heading_markers",
+    "highlight",
+    "quote_value",
+    "reference_query",
+    "render",
+    "render_body",
+    "render_notes",
+    "search_url",
+]
