@@ -1,0 +1,120 @@
+"""The PostgreSQL archive's tables, and the migrations that bring a database up to date.
+
+The schema version lives in ``despatch_schema``; ``MIGRATIONS[n]`` takes a database from
+version ``n`` to ``n + 1``. Opening an archive applies the missing migrations in one
+transaction under an advisory lock, so two processes opening a new database at once do
+not race. A database written by a newer despatch (a higher version) is refused.
+
+Each document is kept whole as a JSONB ``record`` (the source of truth), beside the
+columns search needs, all derived from ``search.fields.index_fields``:
+
+- ``tsv``: one ``tsvector`` for every word query. Free-text words are plain lexemes
+  weighted by source (title A, notes B, body C, sender/recipient D); the text fields are
+  lexemes prefixed with their name (``from:moscow``, ``person:khrushchev``) and keyword
+  fields are whole normalised values (``type=telegram``, ``classification=top secret``).
+  One GIN index then answers every word, prefix and keyword leaf of a query.
+- ``n_all``, ``n_from``, ``n_to``, ``n_person``, ``n_place``: each source's tokens
+  joined by single spaces (sources separated by `` | ``), used to verify phrases exactly
+  (a tsvector keeps at most 256 positions per word and none past 16,383, so ``<->``
+  alone would miss phrases in long documents).
+- ``facets``: ``name=value`` strings for the facet counts; ``day`` for date queries and
+  date order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from despatch.errors import SchemaMismatch
+
+SCHEMA_VERSION = 1
+
+_V1 = [
+    """
+    CREATE TABLE IF NOT EXISTS volumes (
+        id text PRIMARY KEY,
+        record jsonb NOT NULL,
+        content_hash text NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS documents (
+        id text PRIMARY KEY,
+        volume text,
+        seq integer,
+        number text,
+        title text NOT NULL,
+        type text NOT NULL,
+        date text,
+        day date,
+        sender text[] NOT NULL DEFAULT '{}',
+        recipient text[] NOT NULL DEFAULT '{}',
+        facets text[] NOT NULL DEFAULT '{}',
+        content_hash text NOT NULL,
+        record jsonb NOT NULL,
+        tsv tsvector NOT NULL,
+        tsv_head tsvector NOT NULL,
+        n_all text NOT NULL,
+        n_from text NOT NULL,
+        n_to text NOT NULL,
+        n_person text NOT NULL,
+        n_place text NOT NULL,
+        n_tokens integer NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS documents_tsv ON documents USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS documents_day ON documents (day, id)",
+    "CREATE INDEX IF NOT EXISTS documents_volume ON documents (volume)",
+    """
+    CREATE TABLE IF NOT EXISTS doc_references (
+        source text NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        ord integer NOT NULL,
+        target text NOT NULL,
+        text text NOT NULL,
+        note text,
+        PRIMARY KEY (source, ord)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS doc_references_target ON doc_references (target)",
+    """
+    CREATE TABLE IF NOT EXISTS authority (
+        volume text NOT NULL,
+        key text NOT NULL,
+        record jsonb NOT NULL,
+        PRIMARY KEY (key, volume)
+    )
+    """,
+]
+
+#: ``MIGRATIONS[n]``: the statements that take a database from version ``n`` to ``n + 1``.
+MIGRATIONS: dict[int, list[str]] = {0: _V1}
+
+# Any 64-bit number unique to despatch: serialises concurrent first opens.
+_LOCK_KEY = 0x64657370617463
+
+
+def migrate(conn: Any, *, where: str) -> int:
+    """Bring the database behind ``conn`` to ``SCHEMA_VERSION``; returns the version found.
+
+    ``where`` (the masked URL) names the archive in error messages.
+    """
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS despatch_schema ("
+            " version integer NOT NULL,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
+        row = conn.execute("SELECT max(version) FROM despatch_schema").fetchone()
+        found = int(row[0]) if row and row[0] is not None else 0
+        if found > SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"{where}: the archive has schema version {found}, but this despatch "
+                f"reads up to version {SCHEMA_VERSION}; upgrade despatch "
+                "(pip install -U 'despatch[postgres]')"
+            )
+        for version in range(found, SCHEMA_VERSION):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)
+            conn.execute("INSERT INTO despatch_schema (version) VALUES (%s)", (version + 1,))
+        return found

@@ -1,0 +1,352 @@
+"""Pure functions that turn documents into PostgreSQL rows and queries into SQL.
+
+Nothing here talks to a database, so every translation is testable on its own (the
+pattern of sqlite-utils' ``search_sql``). User input only ever travels as parameters:
+the SQL text is assembled from fixed fragments, and lexemes reach PostgreSQL inside
+``tsquery``/``tsvector`` literals passed as parameters.
+
+The matching semantics are those of ``search.fields`` (the memory backend is the
+reference): see ``_pg_schema`` for what each column holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from despatch.model import Document
+from despatch.search.fields import IndexedFields, index_fields, tokenize
+from despatch.search.query import (
+    KEYWORD_FIELDS,
+    And,
+    DateRange,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    normalize_keyword,
+    positive_terms,
+)
+
+# --- documents → rows -----------------------------------------------------------------
+
+#: tsvector weight of each free-text source (A counts most in ``ts_rank``).
+SOURCE_WEIGHTS: dict[str, str] = {
+    "title": "A",
+    "notes": "B",
+    "body": "C",
+    "sender": "D",
+    "recipient": "D",
+}
+#: ``ts_rank`` weights for D, C, B, A (PostgreSQL's order), after ``search.fields.WEIGHTS``.
+RANK_WEIGHTS = "{0.3, 0.33, 0.5, 1.0}"
+
+# Free-text sources in the order their tokens are numbered: the short ones first, so the
+# 16,383 positions a tsvector can hold go to them before a long body uses them up.
+_FREE_ORDER = ("title", "sender", "recipient", "notes", "body")
+# Where each text field's tokens come from, and the column holding them for phrases.
+_FIELD_SOURCE = {"from": "sender", "to": "recipient", "person": "persons", "place": "places"}
+_FIELD_COLUMN = {"from": "n_from", "to": "n_to", "person": "n_person", "place": "n_place"}
+_MAX_POSITION = 16383
+_MAX_POSITIONS_PER_LEXEME = 255
+
+
+def quote_lexeme(lexeme: str) -> str:
+    """``lexeme`` quoted for a tsvector or tsquery literal."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _tsvector(fields: IndexedFields, sources: Sequence[str], *, extra: bool) -> str:
+    positions: dict[str, list[str]] = {}
+    pos = 1
+    for source in sources:
+        weight = SOURCE_WEIGHTS[source]
+        for tok in tokenize(fields.text(source)):
+            slots = positions.setdefault(tok, [])
+            # Positions only weigh ranking (matching needs the lexeme, phrases are checked
+            # against the n_* text), so capping them loses no match.
+            if len(slots) < _MAX_POSITIONS_PER_LEXEME and (pos <= _MAX_POSITION or not slots):
+                slots.append(f"{min(pos, _MAX_POSITION)}{weight}")
+            pos += 1
+        pos += 1  # a gap between sources
+    parts = [f"{quote_lexeme(lex)}:{','.join(slots)}" for lex, slots in positions.items()]
+    if extra:
+        lexemes: set[str] = set()
+        for name, source in _FIELD_SOURCE.items():
+            lexemes.update(f"{name}:{tok}" for tok in tokenize(fields.text(source)))
+        for name, values in fields.keywords.items():
+            lexemes.update(f"{name}={value}" for value in values)
+        parts.extend(quote_lexeme(lex) for lex in sorted(lexemes))
+    return " ".join(parts)
+
+
+def _joined(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+def phrase_text(fields: IndexedFields, sources: Sequence[str]) -> str:
+    """The sources' tokens, space-joined, sources apart (`` | ``), padded with spaces."""
+    return " " + " | ".join(_joined(fields.text(s)) for s in sources) + " "
+
+
+#: The columns ``document_row`` fills, in its order.
+DOCUMENT_COLUMNS: tuple[str, ...] = (
+    "id",
+    "volume",
+    "seq",
+    "number",
+    "title",
+    "type",
+    "date",
+    "day",
+    "sender",
+    "recipient",
+    "facets",
+    "content_hash",
+    "record",
+    "tsv",
+    "tsv_head",
+    "n_all",
+    "n_from",
+    "n_to",
+    "n_person",
+    "n_place",
+    "n_tokens",
+)
+
+
+def document_row(doc: Document, record_json: str, digest: str) -> tuple[object, ...]:
+    """The values of ``DOCUMENT_COLUMNS`` for ``doc`` (``record_json`` is its JSON)."""
+    f = index_fields(doc)
+    n_all = phrase_text(f, _FREE_ORDER)
+    facets = [f"{name}={value}" for name, values in f.facets().items() for value in values]
+    return (
+        doc.id,
+        doc.volume,
+        doc.sequence,
+        doc.number,
+        doc.title or doc.heading,
+        doc.type.value,
+        doc.date.value,
+        f.date,
+        list(f.sender_names),
+        list(f.recipient_names),
+        facets,
+        digest,
+        record_json,
+        _tsvector(f, _FREE_ORDER, extra=True),
+        _tsvector(f, ("title", "sender", "recipient"), extra=False),
+        n_all,
+        phrase_text(f, ("sender",)),
+        phrase_text(f, ("recipient",)),
+        phrase_text(f, ("persons",)),
+        phrase_text(f, ("places",)),
+        n_all.count(" ") - 1,
+    )
+
+
+def reference_rows(doc: Document) -> list[tuple[object, ...]]:
+    """``doc_references`` rows: (source, ord, target, text, note) for resolved references."""
+    return [
+        (doc.id, i, ref.target, ref.text, ref.note)
+        for i, ref in enumerate(doc.references)
+        if ref.target
+    ]
+
+
+# --- queries → SQL --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _TsQuery:
+    """A node expressible as a tsquery alone (matched by the GIN index in one go)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """A node needing SQL around the tsquery (phrases, dates, a mix)."""
+
+    sql: str
+    params: tuple[object, ...] = ()
+
+
+_Part = _TsQuery | _Sql
+_FALSE = _Sql("FALSE")
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A query as a WHERE clause with its parameters, and the tsquery it ranks by."""
+
+    where: str
+    params: tuple[object, ...]
+    rank: str | None  # None when the query has no free-text terms to rank by
+
+
+def _lexeme_prefix(field: str | None) -> str:
+    return "" if field is None else f"{field}:"
+
+
+def _phrase(tokens: list[str], field: str | None) -> _Part:
+    if not tokens:
+        return _FALSE
+    pre = _lexeme_prefix(field)
+    if len(tokens) == 1:
+        return _TsQuery(quote_lexeme(pre + tokens[0]))
+    column = "n_all" if field is None else _FIELD_COLUMN[field]
+    # The GIN index narrows to documents with every word; the text check makes it a phrase.
+    required = " & ".join(quote_lexeme(pre + t) for t in dict.fromkeys(tokens))
+    pattern = "% " + " ".join(tokens) + " %"
+    return _Sql(f"(tsv @@ %s::tsquery AND {column} LIKE %s)", (required, pattern))
+
+
+def _leaf(node: Word | Phrase | Prefix) -> _Part:
+    field = node.field
+    if field in KEYWORD_FIELDS:
+        lexeme = quote_lexeme(f"{field}={normalize_keyword(node.text)}")
+        return _TsQuery(lexeme + (":*" if isinstance(node, Prefix) else ""))
+    tokens = tokenize(node.text)
+    if isinstance(node, Prefix):
+        if not tokens:
+            return _FALSE
+        if len(tokens) > 1:  # the parser refuses these; keep the meaning anyway
+            head = _phrase(tokens[:-1], field)
+            tail = _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[-1]) + ":*")
+            return _combine("and", [head, tail])
+        return _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[0]) + ":*")
+    return _phrase(tokens, field)
+
+
+def _as_sql(part: _Part) -> _Sql:
+    if isinstance(part, _Sql):
+        return part
+    return _Sql("tsv @@ %s::tsquery", (part.text,))
+
+
+def _combine(kind: Literal["and", "or"], parts: list[_Part]) -> _Part:
+    ts = [p.text for p in parts if isinstance(p, _TsQuery)]
+    other = [p for p in parts if isinstance(p, _Sql)]
+    op = " & " if kind == "and" else " | "
+    if not other:
+        return _TsQuery("(" + op.join(ts) + ")")
+    pieces: list[_Sql] = []
+    if ts:
+        pieces.append(_as_sql(_TsQuery("(" + op.join(ts) + ")")))
+    pieces.extend(other)
+    joiner = " AND " if kind == "and" else " OR "
+    sql = "(" + joiner.join(p.sql for p in pieces) + ")"
+    params: tuple[object, ...] = tuple(x for p in pieces for x in p.params)
+    return _Sql(sql, params)
+
+
+def _compile(node: Node) -> _Part:
+    if isinstance(node, MatchAll):
+        return _Sql("TRUE")
+    if isinstance(node, Word | Phrase | Prefix):
+        return _leaf(node)
+    if isinstance(node, DateRange):
+        lo, hi = node.bounds()
+        # Undated documents never match a range, and so always match its negation.
+        if lo is not None and hi is not None:
+            return _Sql("COALESCE(day BETWEEN %s::date AND %s::date, FALSE)", (lo, hi))
+        if lo is not None:
+            return _Sql("COALESCE(day >= %s::date, FALSE)", (lo,))
+        if hi is not None:
+            return _Sql("COALESCE(day <= %s::date, FALSE)", (hi,))
+        return _Sql("(day IS NOT NULL)")
+    if isinstance(node, Not):
+        inner = _compile(node.operand)
+        if isinstance(inner, _TsQuery):
+            return _TsQuery(f"!{inner.text}")
+        return _Sql(f"NOT {inner.sql}", inner.params)
+    if isinstance(node, And):
+        return _combine("and", [_compile(op) for op in node.operands])
+    if isinstance(node, Or):
+        return _combine("or", [_compile(op) for op in node.operands])
+    raise TypeError(f"not a query node: {node!r}")
+
+
+def rank_query(query: Node) -> str | None:
+    """The tsquery ``ts_rank`` scores by: any of the positive free-text terms."""
+    lexemes: list[str] = []
+    for term in positive_terms(query):
+        tokens = tokenize(term.text)
+        if isinstance(term, Prefix):
+            lexemes.extend(quote_lexeme(t) + ":*" for t in tokens[-1:])
+        else:
+            lexemes.extend(quote_lexeme(t) for t in tokens)
+    lexemes = list(dict.fromkeys(lexemes))
+    return " | ".join(lexemes) if lexemes else None
+
+
+def compile_query(query: Node) -> Compiled:
+    """``query`` as a WHERE clause over ``documents``, with its parameters."""
+    part = _as_sql(_compile(query))
+    return Compiled(where=part.sql, params=part.params, rank=rank_query(query))
+
+
+# --- the statements search runs -------------------------------------------------------
+
+# As ``_rows.date_sort_key``: by day, undated documents last, then by id.
+_DATE_ORDER = "day ASC NULLS LAST, id ASC"
+
+
+def hits_sql(
+    compiled: Compiled,
+    *,
+    sort: Literal["relevance", "date"],
+    limit: int,
+    offset: int,
+    window: int,
+) -> tuple[str, tuple[object, ...]]:
+    """The statement giving ``(id, score)`` of one page of results.
+
+    Relevance with ``window > 0`` ranks a bounded candidate set: every match is ordered
+    by a cheap score over the small ``tsv_head`` (title, sender, recipient; stored inline)
+    and only the best ``window`` get the full ``ts_rank`` over the whole text. With
+    ``window == 0`` every match is ranked in full (exact, but it reads every match's
+    whole tsvector).
+    """
+    where, params = compiled.where, compiled.params
+    if sort == "date" or compiled.rank is None:
+        return (
+            f"SELECT id, 0.0::float8 AS score FROM documents WHERE {where} "
+            f"ORDER BY {_DATE_ORDER} LIMIT %s OFFSET %s",
+            (*params, limit, offset),
+        )
+    rank = compiled.rank
+    if window <= 0 or offset + limit > window:
+        return (
+            f"SELECT id, ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery)::float8 AS score "
+            f"FROM documents WHERE {where} ORDER BY score DESC, id ASC LIMIT %s OFFSET %s",
+            (rank, *params, limit, offset),
+        )
+    return (
+        "WITH candidates AS ("
+        f" SELECT id FROM documents WHERE {where}"
+        f" ORDER BY ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery) DESC,"
+        " n_tokens DESC, id ASC LIMIT %s)"
+        f" SELECT d.id, ts_rank('{RANK_WEIGHTS}', d.tsv, %s::tsquery)::float8 AS score"
+        " FROM candidates c JOIN documents d ON d.id = c.id"
+        " ORDER BY score DESC, d.id ASC LIMIT %s OFFSET %s",
+        (*params, rank, window, rank, limit, offset),
+    )
+
+
+def count_sql(compiled: Compiled) -> tuple[str, tuple[object, ...]]:
+    """The statement counting every match."""
+    return f"SELECT count(*) FROM documents WHERE {compiled.where}", compiled.params
+
+
+def facets_sql(compiled: Compiled) -> tuple[str, tuple[object, ...]]:
+    """The statement giving ``(name=value, count)`` over every match."""
+    return (
+        f"SELECT f, count(*) FROM documents, unnest(facets) AS f WHERE {compiled.where} GROUP BY f",
+        compiled.params,
+    )
