@@ -1,0 +1,608 @@
+"""The text model of the TEI reader: element trees → body text with offsets.
+
+A ``TextBuilder`` accumulates the text of one document (or one note) as paragraphs
+joined by blank lines, normalising whitespace as a browser would (TEI P5 §1.3.1.1.4:
+whitespace in mixed content is not significant), and keeps every offset a record needs:
+paragraph bounds, page breaks, entity spans and references. Offsets that belong to "the
+next character" (a page break that starts mid-sentence, the start of a name) stay
+pending until a character is written, so they never point at a collapsed space.
+
+``TextWalker`` walks the TEI elements of a document into a builder: block elements
+(``p``, ``list``/``item``, ``table``/``row``, ``closer``, ``quote`` with paragraphs …)
+open paragraphs, inline elements (``hi``, ``persName``, ``gloss``, ``ref`` …) add text and
+spans, ``note`` becomes a ``Note`` with its own text and an anchor, ``pb`` a page break,
+``lb`` a space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from despatch.model import Note, PageBreak, Paragraph, RecordWarning, Reference, Span
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+FRUS = "{http://history.state.gov/frus/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+_WS = re.compile(r"\s+")
+
+ParaKind = str
+
+
+def local(tag: Any) -> str:
+    """The local name of an element tag ("" for comments and entities)."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+def norm(text: str) -> str:
+    """Collapse whitespace runs to one space and strip the ends."""
+    return _WS.sub(" ", text).strip()
+
+
+@dataclass
+class _Mark:
+    """An offset waiting for the next written character."""
+
+    offset: int | None = None
+
+
+@dataclass
+class _PendingBreak:
+    page: str
+    facs: str | None
+    mark: _Mark = field(default_factory=_Mark)
+
+
+@dataclass
+class _OpenSpan:
+    kind: str
+    key: str | None
+    mark: _Mark = field(default_factory=_Mark)
+
+
+@dataclass
+class _OpenRef:
+    target: str
+    mark: _Mark = field(default_factory=_Mark)
+
+
+class TextBuilder:
+    """Accumulates normalised text in paragraphs, with pending offsets."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self.length = 0
+        self.paragraphs: list[Paragraph] = []
+        self._open = False
+        self._start = 0
+        self.kind: ParaKind = "p"
+        self._space = False
+        self._pending: list[_Mark] = []
+        self.breaks: list[_PendingBreak] = []
+        self.spans: list[tuple[int, int, str, str | None]] = []
+        self.refs: list[tuple[int, int, str]] = []
+
+    # -- paragraphs -------------------------------------------------------------------
+    def close(self) -> None:
+        """End the current paragraph (if one is open)."""
+        if self._open:
+            self.paragraphs.append(Paragraph(start=self._start, end=self.length, kind=self.kind))  # type: ignore[arg-type]
+            self._open = False
+        self._space = False
+
+    def begin(self, kind: ParaKind) -> None:
+        """End the current paragraph; the next text opens one of ``kind``."""
+        self.close()
+        self.kind = kind
+
+    def resume(self, kind: ParaKind) -> None:
+        """After a nested block: text that follows continues in a new ``kind`` paragraph."""
+        self.close()
+        self.kind = kind
+
+    def space(self) -> None:
+        """A word boundary (``<lb/>``, a cell boundary)."""
+        if self._open:
+            self._space = True
+
+    # -- text -------------------------------------------------------------------------
+    def write(self, text: str | None) -> None:
+        """Add text, collapsing whitespace."""
+        if not text:
+            return
+        s = _WS.sub(" ", text)
+        if s == " ":
+            if self._open:
+                self._space = True
+            return
+        lead = s[0] == " "
+        trail = s[-1] == " "
+        core = s.strip(" ")
+        if not self._open:
+            if self.length:
+                self._parts.append("\n\n")
+                self.length += 2
+            self._start = self.length
+            self._open = True
+        elif self._space or lead:
+            self._parts.append(" ")
+            self.length += 1
+        if self._pending:
+            for m in self._pending:
+                m.offset = self.length
+            self._pending.clear()
+        self._parts.append(core)
+        self.length += len(core)
+        self._space = trail
+
+    @property
+    def text(self) -> str:
+        """The text so far."""
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+    # -- pending offsets ----------------------------------------------------------------
+    def mark(self) -> _Mark:
+        """An offset that becomes the position of the next written character."""
+        m = _Mark()
+        self._pending.append(m)
+        return m
+
+    def page_break(self, page: str, facs: str | None) -> None:
+        """A ``<pb>``: the page starts at the next character."""
+        self.breaks.append(_PendingBreak(page, facs, self.mark()))
+
+    def open_span(self, kind: str, key: str | None) -> _OpenSpan:
+        """Start an entity span at the next character."""
+        return _OpenSpan(kind, key, self.mark())
+
+    def close_span(self, span: _OpenSpan) -> None:
+        """End an entity span here (dropped if it covered no text)."""
+        start = span.mark.offset
+        if start is not None and start < self.length:
+            self.spans.append((start, self.length, span.kind, span.key))
+
+    def open_ref(self, target: str) -> _OpenRef:
+        """Start a reference at the next character."""
+        return _OpenRef(target, self.mark())
+
+    def close_ref(self, ref: _OpenRef) -> None:
+        """End a reference here."""
+        start = ref.mark.offset
+        if start is not None and start < self.length:
+            self.refs.append((start, self.length, ref.target))
+
+    def finish(self) -> None:
+        """Close the last paragraph."""
+        self.close()
+
+
+# Block elements and the paragraph kind their text gets.
+_BLOCKS: dict[str, ParaKind] = {
+    "p": "p",
+    "ab": "p",
+    "salute": "salutation",
+    "postscript": "postscript",
+    "signed": "signed",
+    "trailer": "p",
+    "byline": "p",
+    "docAuthor": "p",
+    "l": "p",
+    "argument": "p",
+    "epigraph": "quote",
+    "figDesc": "label",
+    "caption": "label",
+    "docDate": "p",
+    "address": "p",
+    "addrLine": "p",
+}
+# Containers: their children are blocks; loose text in them gets the kind given.
+_CONTAINERS: dict[str, ParaKind] = {
+    "div": "p",
+    "list": "list",
+    "table": "table",
+    "closer": "closer",
+    "opener": "opener",
+    "lg": "p",
+    "figure": "label",
+    "floatingText": "p",
+    "body": "p",
+    "group": "p",
+    "sp": "p",
+    "listBibl": "list",
+    "attachment": "p",
+}
+_INLINE = {
+    "hi",
+    "seg",
+    "foreign",
+    "emph",
+    "title",
+    "num",
+    "measure",
+    "abbr",
+    "expan",
+    "sic",
+    "corr",
+    "reg",
+    "orig",
+    "q",
+    "said",
+    "rs",
+    "add",
+    "del",
+    "unclear",
+    "supplied",
+    "span",
+    "term",
+    "date",
+    "time",
+    "name",
+    "mentioned",
+    "soCalled",
+    "distinct",
+    "code",
+    "orgName",
+    "persName",
+    "placeName",
+    "gloss",
+    "ref",
+    "bibl",
+    "quote",
+    "stamp",
+    "damage",
+    "subst",
+    "w",
+    "c",
+    "g",
+    "roleName",
+    "forename",
+    "surname",
+    "geogName",
+    "country",
+    "settlement",
+    "region",
+    "bloc",
+    "idno",
+    "graphic",
+    "gap",
+    "anchor",
+    "milestone",
+    "lb",
+    "pb",
+    "cb",
+    "note",
+    "choice",
+    "cit",
+    "label",
+    "item",
+    "cell",
+    "row",
+    "head",
+    "dateline",
+}
+_BLOCK_CHILDREN = set(_BLOCKS) | set(_CONTAINERS) | {"item", "row", "head", "dateline", "label"}
+
+
+@dataclass
+class WalkContext:
+    """What the walker needs to know about the volume and collects for the record."""
+
+    volume: str
+    path: str
+    document: str
+    persons: dict[str, str] = field(default_factory=dict)  # id → label
+    terms: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    note_breaks: list[PageBreak] = field(default_factory=list)
+    warnings: list[RecordWarning] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)
+    datelines: list[Any] = field(default_factory=list)  # dateline elements met, in order
+    take_dateline: bool = True  # the first dateline goes to the record, not the text
+    signed: list[Any] = field(default_factory=list)  # <signed> elements met
+    closers: list[Any] = field(default_factory=list)
+    seg_labels: list[str] = field(default_factory=list)  # opener <seg>s ("No. 435.]")
+    note_counter: int = 0
+
+
+def parse_target(target: str, volume: str) -> dict[str, Any]:
+    """Interpret a ``ref/@target``: kind, target document, volume and page."""
+    t = target.strip()
+    out: dict[str, Any] = {"kind": "other"}
+    if t.startswith(("http://", "https://")):
+        out.update(kind="external", target=t)
+        return out
+    vol, _, frag = t.partition("#")
+    if "/" in vol:
+        vol, _, rest = vol.partition("/")
+        frag = frag or rest
+    vol = vol or volume
+    out["target_volume"] = vol
+    if not frag:
+        out["kind"] = "volume"
+        return out
+    if frag.startswith("pg_"):
+        out.update(kind="page", target_page=frag[3:])
+        return out
+    m = re.match(r"(d\d+[a-z]?(?:-\d+)?)(?:fn\d+)?$", frag)
+    if m:
+        out.update(kind="document", target=f"{vol}/{m.group(1)}", is_resolved=True)
+        return out
+    out["target"] = f"{vol}/{frag}"
+    return out
+
+
+class TextWalker:
+    """Walks the TEI elements of one document into a ``TextBuilder``."""
+
+    def __init__(self, ctx: WalkContext) -> None:
+        self.ctx = ctx
+
+    # -- entry points -----------------------------------------------------------------
+    def blocks(self, b: TextBuilder, elements: list[Any], kind: ParaKind = "p") -> None:
+        """Walk a sequence of block-level siblings (a document's children)."""
+        for el in elements:
+            self._node(b, el, kind, block_context=True)
+            if el.tail and el.tail.strip():
+                b.resume(kind)
+                b.write(el.tail)
+                b.close()
+
+    def inline_text(self, el: Any) -> str:
+        """The normalised text of an element without its notes (for heads, datelines)."""
+        parts: list[str] = []
+        self._collect(el, parts)
+        return norm("".join(parts))
+
+    def _collect(self, el: Any, parts: list[str]) -> None:
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            name = local(child.tag)
+            if name == "lb":
+                parts.append(" ")
+            elif name not in ("note", "pb", "") and not isinstance(child, etree._Entity):
+                self._collect(child, parts)
+            if child.tail:
+                parts.append(child.tail)
+
+    # -- the walk ---------------------------------------------------------------------
+    def _children(self, b: TextBuilder, el: Any, kind: ParaKind) -> None:
+        b.write(el.text)
+        for child in el:
+            self._node(b, child, kind, block_context=False)
+            b.write(child.tail)
+
+    def _node(self, b: TextBuilder, el: Any, kind: ParaKind, *, block_context: bool) -> None:
+        if isinstance(el, etree._Entity):
+            self._warn("entity", f"entity reference {el.text} left unexpanded", el)
+            return
+        name = local(el.tag)
+        if not name:
+            return
+        if name == "pb":
+            b.page_break(el.get("n") or "", el.get("facs"))
+            return
+        if name == "lb":
+            b.space()
+            return
+        if name == "cb" or name == "milestone" or name == "anchor" or name == "gap":
+            return
+        if name == "note":
+            self._note(b, el)
+            return
+        if name == "dateline" and self.ctx.take_dateline:
+            self.ctx.take_dateline = False
+            self.ctx.datelines.append(el)
+            self._head_notes(el)
+            return
+        if name == "attachment" and el.tag == FRUS + "attachment":
+            return  # attachments are records of their own
+        if name in _BLOCKS or name == "dateline":
+            pk = _BLOCKS.get(name, "dateline")
+            if name == "signed":
+                self.ctx.signed.append(el)
+            b.begin(pk)
+            self._children(b, el, pk)
+            b.resume(kind)
+            return
+        if name in _CONTAINERS and (block_context or self._has_blocks(el)):
+            ck = _CONTAINERS[name]
+            if name == "closer":
+                self.ctx.closers.append(el)
+            b.begin(ck)
+            self._container(b, el, ck)
+            b.resume(kind)
+            return
+        if name in ("item", "row", "head", "label") and block_context:
+            pk = {"item": "list", "row": "table", "head": "label", "label": "label"}[name]
+            b.begin(pk)
+            self._children(b, el, pk)
+            b.resume(kind)
+            return
+        if name == "quote" and self._has_blocks(el):
+            b.begin("quote")
+            self._container(b, el, "quote")
+            b.resume(kind)
+            return
+        # inline
+        self._inline(b, el, name, kind)
+
+    def _container(self, b: TextBuilder, el: Any, kind: ParaKind) -> None:
+        name = local(el.tag)
+        joined = False  # a <label> opens the paragraph its <item> continues
+        if el.text and el.text.strip():
+            b.begin(kind)
+            b.write(el.text)
+        for child in el:
+            cname = local(child.tag)
+            if name == "list" and cname == "label":
+                b.begin("list")
+                self._children(b, child, "list")
+                b.space()
+                joined = True
+            elif name in ("list", "listBibl") and cname == "item" and joined:
+                self._children(b, child, "list")
+                joined = False
+                b.resume(kind)
+            elif name == "opener" and cname == "seg":
+                label = self.inline_text(child)
+                if label:
+                    self.ctx.seg_labels.append(label)
+                b.begin("opener")
+                self._children(b, child, "opener")
+                b.resume(kind)
+            elif name == "table" and cname == "row":
+                b.begin("table")
+                for cell in child:
+                    if local(cell.tag) == "cell":
+                        self._children(b, cell, "table")
+                        b.space()
+                    else:
+                        self._node(b, cell, "table", block_context=False)
+                    b.write(cell.tail)
+                b.resume(kind)
+            else:
+                self._node(b, child, kind, block_context=True)
+            if child.tail and child.tail.strip():
+                if not b._open:
+                    b.begin(kind)
+                b.write(child.tail)
+            elif child.tail:
+                b.write(child.tail)
+
+    @staticmethod
+    def _has_blocks(el: Any) -> bool:
+        return any(local(c.tag) in _BLOCK_CHILDREN and local(c.tag) != "label" for c in el)
+
+    def _inline(self, b: TextBuilder, el: Any, name: str, kind: ParaKind) -> None:
+        if name not in _INLINE and name not in self.ctx.unknown:
+            self.ctx.unknown.add(name)
+            self._warn(
+                "unknown-element",
+                f"<{name}> is not a TEI element this reader interprets; its text was kept",
+                el,
+            )
+        span = None
+        ref = None
+        if name == "persName":
+            span = b.open_span("person", _key(el.get("corresp")))
+        elif name == "gloss" and el.get("target"):
+            span = b.open_span("term", _key(el.get("target")))
+        elif name == "placeName":
+            span = b.open_span("place", _key(el.get("ref") or el.get("corresp")))
+        elif name == "orgName":
+            span = b.open_span("organization", _key(el.get("ref") or el.get("corresp")))
+        elif name == "ref" and el.get("target"):
+            ref = b.open_ref(el.get("target"))
+        if name == "choice":
+            preferred = [c for c in el if local(c.tag) in ("corr", "reg", "expan")]
+            for child in preferred or list(el):
+                self._node(b, child, kind, block_context=False)
+        else:
+            self._children(b, el, kind)
+        if span is not None:
+            b.close_span(span)
+        if ref is not None:
+            b.close_ref(ref)
+
+    # -- notes ------------------------------------------------------------------------
+    def _note(self, b: TextBuilder | None, el: Any) -> None:
+        nb = TextBuilder()
+        note_id = (
+            el.get(XML_ID) or f"{self.ctx.document.rsplit('/', 1)[-1]}note{self.ctx.note_counter}"
+        )
+        self.ctx.note_counter += 1
+        inner = TextWalker(self.ctx)
+        inner._note_mode(nb, el)
+        nb.finish()
+        ntype = el.get("type") or ""
+        kind = (
+            "source"
+            if ntype == "source"
+            else ("editorial" if ntype in ("", "editorial") else "other")
+        )
+        anchor = b.length if b is not None else None
+        n = el.get("n") or ""
+        text = nb.text
+        self.ctx.notes.append(
+            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None)  # type: ignore[arg-type]
+        )
+        for start, end, skind, key in nb.spans:
+            self.ctx.spans.append(self._span(text, start, end, skind, key, note_id))
+        for start, end, target in nb.refs:
+            self.ctx.references.append(self._reference(text, start, end, target, note_id))
+        for pbk in nb.breaks:
+            if pbk.mark.offset is not None:
+                self.ctx.note_breaks.append(
+                    PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=note_id)
+                )
+
+    def _note_mode(self, nb: TextBuilder, el: Any) -> None:
+        if self._has_blocks(el):
+            self._container(nb, el, "p")
+        else:
+            self._children(nb, el, "p")
+
+    def head_notes(self, head: Any) -> None:
+        """Collect the notes of a heading (anchor None: attached to the heading)."""
+        self._head_notes(head)
+
+    def _head_notes(self, el: Any) -> None:
+        for child in el.iter(TEI + "note"):
+            if any(a is el for a in child.iterancestors(TEI + "note")):
+                continue
+            self._note(None, child)
+
+    # -- records ----------------------------------------------------------------------
+    def _span(
+        self, text: str, start: int, end: int, kind: str, key: str | None, note: str | None
+    ) -> Span:
+        label = None
+        if key:
+            label = self.ctx.persons.get(key) if kind == "person" else self.ctx.terms.get(key)
+        return Span(
+            start=start,
+            end=end,
+            kind=kind,
+            text=text[start:end],
+            key=key,
+            label=label,
+            note=note,  # type: ignore[arg-type]
+        )
+
+    def _reference(
+        self, text: str, start: int, end: int, target: str, note: str | None
+    ) -> Reference:
+        parsed = parse_target(target, self.ctx.volume)
+        return Reference(text=text[start:end], start=start, end=end, note=note, **parsed)
+
+    def collect_body(self, b: TextBuilder) -> None:
+        """Turn the builder's spans and references into records (body offsets)."""
+        text = b.text
+        for start, end, kind, key in b.spans:
+            self.ctx.spans.append(self._span(text, start, end, kind, key, None))
+        for start, end, target in b.refs:
+            self.ctx.references.append(self._reference(text, start, end, target, None))
+
+    def _warn(self, code: str, message: str, el: Any) -> None:
+        self.ctx.warnings.append(
+            RecordWarning(code=code, message=message, line=getattr(el, "sourceline", None))
+        )
+
+
+def _key(value: str | None) -> str | None:
+    """An authority key from ``#p_KNS1`` (first of several, without '#')."""
+    if not value:
+        return None
+    first = value.split()[0]
+    return first[1:] if first.startswith("#") else first
