@@ -19,11 +19,13 @@ from despatch.model import (
     DocumentType,
     Note,
     PageBreak,
+    Paragraph,
     Party,
     RecordWarning,
     SourceNote,
     TelegramInfo,
 )
+from despatch.readers import heading as _heading
 from despatch.readers._tei_dates import DateReading
 from despatch.readers._tei_text import (
     FRUS,
@@ -35,7 +37,6 @@ from despatch.readers._tei_text import (
     local,
     norm,
 )
-from despatch.readers import heading as _heading
 from despatch.readers.sourcenote import parse_source_note
 
 
@@ -150,14 +151,15 @@ def _build(
         else:
             pages.append(PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs))
     first_page = start_page
-    for pbk in pages:
-        if pbk.offset == 0:
-            first_page = pbk.page
+    for brk in pages:
+        if brk.offset == 0:
+            first_page = brk.page
     last_page = pages[-1].page if pages else first_page
     if trailing:
         vctx.page.page, vctx.page.facs = trailing[-1].page, trailing[-1].facs
     elif pages:
         vctx.page.page, vctx.page.facs = pages[-1].page, pages[-1].facs
+    paragraphs = _paragraph_pages(b.paragraphs, pages, first_page)
     for nb in ctx.note_breaks:
         last_page = nb.page if text == "" else last_page
     pages.extend(ctx.note_breaks)
@@ -265,7 +267,7 @@ def _build(
         archival=list(source_note.sources) if source_note else [],
         drafting=source_note.drafting if source_note else None,
         text=text,
-        paragraphs=b.paragraphs,
+        paragraphs=paragraphs,
         pages=pages,
         first_page=first_page,
         last_page=last_page,
@@ -298,6 +300,26 @@ def _place_notes(notes: list[Note], pages: list[PageBreak], first_page: str | No
                 if p.offset <= note.anchor:
                     page = p.page
         out.append(note.model_copy(update={"page": page}))
+    return out
+
+
+def _paragraph_pages(
+    paragraphs: list[Paragraph], pages: list[PageBreak], first_page: str | None
+) -> list[Paragraph]:
+    """Each paragraph with the printed pages it runs over."""
+    out = []
+    i = 0
+    current = first_page
+    for para in paragraphs:
+        while i < len(pages) and pages[i].offset <= para.start:
+            current = pages[i].page
+            i += 1
+        on = [current] if current is not None else []
+        j = i
+        while j < len(pages) and pages[j].offset < para.end:
+            on.append(pages[j].page)
+            j += 1
+        out.append(para.model_copy(update={"pages": on}))
     return out
 
 

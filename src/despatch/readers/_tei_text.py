@@ -92,7 +92,7 @@ class TextBuilder:
     def close(self) -> None:
         """End the current paragraph (if one is open)."""
         if self._open:
-            self.paragraphs.append(Paragraph(start=self._start, end=self.length, kind=self.kind))  # type: ignore[arg-type]
+            self.paragraphs.append(Paragraph(start=self._start, end=self.length, kind=self.kind))
             self._open = False
         self._space = False
 
@@ -535,7 +535,7 @@ class TextWalker:
         n = el.get("n") or ""
         text = nb.text
         self.ctx.notes.append(
-            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None)  # type: ignore[arg-type]
+            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None)
         )
         for start, end, skind, key in nb.spans:
             self.ctx.spans.append(self._span(text, start, end, skind, key, note_id))
@@ -577,7 +577,7 @@ class TextWalker:
             text=text[start:end],
             key=key,
             label=label,
-            note=note,  # type: ignore[arg-type]
+            note=note,
         )
 
     def _reference(

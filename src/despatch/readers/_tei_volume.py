@@ -98,7 +98,7 @@ def read_authority(div: Any, volume: str) -> tuple[list[AuthorityEntry], list[Au
                 target.append(
                     AuthorityEntry(
                         id=xml_id,
-                        kind=kind,  # type: ignore[arg-type]
+                        kind=kind,
                         name=name,
                         description=desc.strip(" ,;:"),
                         volume=volume,

@@ -87,10 +87,10 @@ def _check_prolog(path: Path) -> str | None:
     """Refuse what is not TEI, or declares entities; return the root's ``xml:id``."""
     try:
         events = etree.iterparse(str(path), events=("start",), **_PARSER_OPTIONS)
-        for _, root in events:
-            break
-        else:  # pragma: no cover - iterparse raises on an empty document
+        first = next(iter(events), None)
+        if first is None:  # pragma: no cover - iterparse raises on an empty document
             raise ParseError("no root element", path=path, line=1)
+        root = first[1]
     except etree.XMLSyntaxError as exc:
         raise _fail(path, exc) from None
     except OSError as exc:
@@ -117,7 +117,8 @@ def _check_prolog(path: Path) -> str | None:
             path=path,
             line=root.sourceline,
         )
-    return root.get(XML_ID)
+    root_id: str | None = root.get(XML_ID)
+    return root_id
 
 
 def _entity_line(path: Path, name: str, root_line: int | None) -> int | None:
@@ -153,7 +154,10 @@ class _VolumeStream:
         self.terms: list[AuthorityEntry] = []
         self.n_documents = 0
         self.headnote_ids: dict[str, int] = {}
-        self.mark = (None, None)  # page in force after the last record or division head
+        self.mark: tuple[str | None, str | None] = (
+            None,
+            None,
+        )  # page in force after the last record or division head
         self.checked = False
 
     # -- the pass -----------------------------------------------------------------------
