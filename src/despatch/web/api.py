@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Header, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -352,6 +352,9 @@ def _check_token(request: Request, authorization: str | None) -> None:
 async def ingest(
     request: Request,
     files: Annotated[list[UploadFile], File(description="TEI XML, Markdown or plain text")],
+    volume: Annotated[
+        str | None, Form(max_length=200, description="volume id for files that lack one")
+    ] = None,
     authorization: Annotated[str | None, Header()] = None,
 ) -> IngestReport:
     """Read uploaded files with despatch's readers and store their records."""
@@ -377,7 +380,7 @@ async def ingest(
             path = Path(tmp) / f"upload-{i}{suffix}"
             path.write_bytes(data)
             try:
-                records = list(read_path(path))
+                records = list(read_path(path, volume=volume or None))
             except DespatchError as exc:
                 report.failed.append(f"{label}: {str(exc).replace(str(path), label)}")
                 continue

@@ -40,14 +40,15 @@ def _bar_chart(
         return Markup("")
     top = max(c for _, c, _, _ in bars) or 1
     pad_l, pad_b, pad_t = 34, 22, 8
-    plot_w = width - pad_l - 4
     plot_h = height - pad_b - pad_t
-    bw = plot_w / len(bars)
+    # Few bars stay slim instead of filling the width.
+    bw = min((width - pad_l - 4) / len(bars), 48.0)
     out = [
         f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
         f"<title>{escape(title)}</title>",
-        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - 4}" y2="{pad_t + plot_h}" '
+        f'<line x1="{pad_l}" y1="{pad_t + plot_h}" x2="{pad_l + bw * len(bars):.1f}" '
+        f'y2="{pad_t + plot_h}" '
         'class="axis"/>',
         f'<text x="{pad_l - 4}" y="{pad_t + 8}" class="tick" text-anchor="end">{top:,}</text>',
         f'<text x="{pad_l - 4}" y="{pad_t + plot_h}" class="tick" text-anchor="end">0</text>',
@@ -133,6 +134,8 @@ def timeline(query: str, counts: Counter[str]) -> Markup:
     if not counts:
         return Markup("")
     months = _months_between(min(counts), max(counts))
+    if len(months) > 360:
+        return _year_bars(query, counts)
     bars = []
     for ym in months:
         y, m = int(ym[:4]), int(ym[5:7])
@@ -160,6 +163,29 @@ def timeline(query: str, counts: Counter[str]) -> Markup:
         ]
         every = 1
     return _bar_chart(bars, title="Documents per month", label_every=every, height=200)
+
+
+def _year_bars(query: str, counts: Counter[str]) -> Markup:
+    years: Counter[int] = Counter()
+    for ym, c in counts.items():
+        years[int(ym[:4])] += c
+    span = range(min(years), max(years) + 1)
+    bars = [
+        (
+            str(y),
+            years.get(y, 0),
+            search_url(add_term(query, f"year:{y}"), sort="date"),
+            f"{y}: {years.get(y, 0):,} documents",
+        )
+        for y in span
+    ]
+    every = max(1, math.ceil(len(bars) / 12))
+    return _bar_chart(
+        bars,
+        title="Documents per year (the span is too long for months)",
+        label_every=every,
+        height=200,
+    )
 
 
 @dataclass(frozen=True)
