@@ -48,31 +48,34 @@ _TOKEN_RE = re.compile(r"[^\W_]+")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table: each character to its lower-case, accent-free form.
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+_FOLDED: dict[str, str] = {}
 
-    A character whose folded form is not exactly one character maps to itself, so
-    folding never changes a text's length and offsets stay valid.
-    """
 
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
+def _fold_char(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    folded = _FOLDED.get(ch)
+    if folded is None:
         base = _COMBINING_RE.sub("", unicodedata.normalize("NFKD", ch)).lower()
         if len(base) != 1:
             low = ch.lower()
-            base = low if len(low) == 1 else ch
-        self[code] = base
-        return base
-
-
-_FOLD = _FoldTable()
+            base = low[0] if low else ch
+        # Whatever replaces ``ch`` must stay one character under ``str.lower``.
+        if len(base.lower()) != 1:
+            base = ch if len(ch.lower()) == 1 else "_"
+        folded = _FOLDED[ch] = base
+    return folded
 
 
 def fold(text: str) -> str:
-    """Lower-case ``text`` and strip accents (``Zhōu`` → ``zhou``), keeping its length."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLD)
+    """Lower-case ``text`` and strip accents (``Zhōu`` → ``zhou``), keeping its length.
+
+    A character whose folded form is not one character is kept (lower-cased when that
+    keeps it one character), so offsets into the folded text are offsets into ``text``.
+    """
+    if not text.isascii():
+        text = _NON_ASCII_RE.sub(_fold_char, text)
+    return text.lower()
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,90 @@
+"""Values every backend builds the same way: content hashes, result rows, facets, order."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+from despatch.model import Document, Reference
+from despatch.search.fields import IndexedFields
+from despatch.store.base import Citation, FacetValue, SearchHit
+
+#: Most values listed per facet (the most frequent first, ties by value).
+FACET_LIMIT = 50
+#: Where documents without a date go in date order: after every dated one.
+UNDATED_SORT_DAY = "9999-12-31"
+
+
+def content_hash(doc: Document) -> str:
+    """A hash of the record's content (``origin`` excluded: moving a file changes nothing)."""
+    data = doc.model_copy(update={"origin": None}).to_json()
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def hit_of(doc: Document, fields: IndexedFields, *, score: float = 0.0) -> SearchHit:
+    """The result row of a document, without a snippet."""
+    return SearchHit(
+        id=doc.id,
+        title=fields.title,
+        type=fields.type,
+        volume=doc.volume,
+        number=doc.number,
+        date=doc.date.value,
+        sender=list(fields.sender_names),
+        recipient=list(fields.recipient_names),
+        page=doc.first_page,
+        score=score,
+    )
+
+
+def facet_values(counts: Mapping[str, int], limit: int = FACET_LIMIT) -> list[FacetValue]:
+    """Facet values by count (descending), then value; at most ``limit``."""
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [FacetValue(value=v, count=c) for v, c in ordered[:limit] if c > 0]
+
+
+def volume_order_key(sequence: int | None, number: str | None, doc_id: str) -> tuple[int, int, str]:
+    """How documents of a volume are ordered: by ``sequence``, else by number, else by id."""
+    if sequence is not None:
+        return (0, sequence, doc_id)
+    if number is not None and number.isdigit():
+        return (1, int(number), doc_id)
+    return (2, 0, doc_id)
+
+
+def date_sort_key(day: str | None) -> str:
+    """The key of date order (undated documents last)."""
+    return day or UNDATED_SORT_DAY
+
+
+def citations_of(doc: Document, target: str) -> Iterable[Citation]:
+    """The citations in ``doc`` of document ``target``."""
+    note_numbers = {n.id: n.n for n in doc.notes if n.id}
+    for ref in doc.references:
+        if ref.target == target:
+            yield Citation(
+                source=doc.id,
+                source_title=doc.title or doc.heading,
+                source_date=doc.date.value,
+                target=target,
+                text=ref.text,
+                note=_note_number(ref, note_numbers),
+            )
+
+
+def _note_number(ref: Reference, note_numbers: Mapping[str, str]) -> str | None:
+    if ref.note is None:
+        return None
+    return note_numbers.get(ref.note, ref.note)
+
+
+__all__ = [
+    "FACET_LIMIT",
+    "UNDATED_SORT_DAY",
+    "citations_of",
+    "content_hash",
+    "date_sort_key",
+    "facet_values",
+    "hit_of",
+    "volume_order_key",
+]

@@ -1,0 +1,229 @@
+"""The tantivy side of the local archive: schema, index documents, AST → tantivy query,
+facet aggregation.
+
+The index is derived data (``store/local.py`` rebuilds it from SQLite). Text is indexed
+as ``search.fields.normalize_text`` gives it (tokens joined by spaces, whitespace
+tokenizer), so tantivy sees exactly the words every other backend sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import tantivy
+
+from despatch.search.fields import TEXT_SOURCES, WEIGHTS, IndexedFields, fold, normalize_text
+from despatch.search.fields import tokenize as _tokenize
+from despatch.search.query import (
+    KEYWORD_FIELDS,
+    And,
+    DateRange,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Word,
+    normalize_keyword,
+)
+from despatch.store._rows import FACET_LIMIT
+
+#: Bumped whenever the index layout changes; a different version means a full rebuild.
+INDEX_VERSION = 1
+
+TEXT_SOURCE_NAMES: tuple[str, ...] = (
+    "title",
+    "body",
+    "notes",
+    "sender",
+    "recipient",
+    "persons",
+    "places",
+)
+FACET_NAMES: tuple[str, ...] = (
+    "type",
+    "year",
+    "sender",
+    "recipient",
+    "classification",
+    "precedence",
+    "volume",
+)
+UNDATED = 99991231
+
+
+def build_schema() -> tantivy.Schema:
+    """The schema of the local archive's index."""
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("key", stored=True, indexed=True, fast=True)
+    for name in TEXT_SOURCE_NAMES:
+        sb.add_text_field(f"t_{name}", tokenizer_name="whitespace", index_option="position")
+    for name in KEYWORD_FIELDS:
+        sb.add_text_field(f"k_{name}", tokenizer_name="raw", index_option="basic")
+    for name in FACET_NAMES:
+        sb.add_text_field(f"f_{name}", tokenizer_name="raw", fast=True, index_option="basic")
+    sb.add_integer_field("day", indexed=True, fast=True)
+    sb.add_integer_field("sortday", fast=True)
+    return sb.build()
+
+
+def day_number(day: str | None) -> int | None:
+    """``1958-09-19`` → ``19580919`` (the integer the index stores dates as)."""
+    if day is None:
+        return None
+    return int(day[:4]) * 10000 + int(day[5:7]) * 100 + int(day[8:10])
+
+
+def index_document(key: int, fields: IndexedFields) -> tantivy.Document:
+    """The tantivy document for one record (``key`` is its SQLite row id)."""
+    doc = tantivy.Document()
+    doc.add_unsigned("key", key)
+    for name in TEXT_SOURCE_NAMES:
+        text = normalize_text(fields.text(name))
+        if text:
+            doc.add_text(f"t_{name}", text)
+    for name, values in fields.keywords.items():
+        for value in values:
+            doc.add_text(f"k_{name}", value)
+    for name, values in fields.facets().items():
+        for value in values:
+            doc.add_text(f"f_{name}", value)
+    day = day_number(fields.date)
+    if day is not None:
+        doc.add_integer("day", day)
+    doc.add_integer("sortday", day if day is not None else UNDATED)
+    return doc
+
+
+# --- AST → query ----------------------------------------------------------------------
+
+_REGEX_META = set("\\.+*?()|[]{}^$#&-~/\"'<>@=!%,:;` ")
+
+
+def regex_escape(text: str) -> str:
+    """Escape ``text`` for tantivy's (Rust) regex syntax."""
+    return "".join("\\" + c if c in _REGEX_META else c for c in text)
+
+
+def _occur_query(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.Query:
+    return tantivy.Query.boolean_query(clauses)
+
+
+def _text_query(schema: tantivy.Schema, node: Word | Phrase | Prefix) -> tantivy.Query:
+    sources = TEXT_SOURCES[node.field]
+    per_source: list[tantivy.Query] = []
+    if isinstance(node, Prefix):
+        pattern = regex_escape(fold(node.text)) + ".*"
+        for s in sources:
+            q = tantivy.Query.regex_query(schema, f"t_{s}", pattern)
+            per_source.append(tantivy.Query.const_score_query(q, WEIGHTS.get(s, 1.0)))
+    else:
+        words = _tokenize(node.text)
+        for s in sources:
+            if len(words) == 1:
+                q = tantivy.Query.term_query(schema, f"t_{s}", words[0])
+            else:
+                phrase: list[str | tuple[int, str]] = list(words)
+                q = tantivy.Query.phrase_query(schema, f"t_{s}", phrase)
+            weight = WEIGHTS.get(s, 1.0)
+            per_source.append(q if weight == 1.0 else tantivy.Query.boost_query(q, weight))
+    if len(per_source) == 1:
+        return per_source[0]
+    return _occur_query([(tantivy.Occur.Should, q) for q in per_source])
+
+
+def _keyword_query(schema: tantivy.Schema, node: Word | Phrase | Prefix) -> tantivy.Query:
+    key = normalize_keyword(node.text)
+    field = f"k_{node.field}"
+    if isinstance(node, Prefix):
+        q = tantivy.Query.regex_query(schema, field, regex_escape(key) + ".*")
+    else:
+        q = tantivy.Query.term_query(schema, field, key, index_option="basic")
+    return tantivy.Query.const_score_query(q, 0.0)
+
+
+def _date_query(schema: tantivy.Schema, node: DateRange) -> tantivy.Query:
+    lo, hi = node.bounds()
+    q = tantivy.Query.range_query(
+        schema, "day", tantivy.FieldType.Integer, day_number(lo), day_number(hi)
+    )
+    return tantivy.Query.const_score_query(q, 0.0)
+
+
+def to_tantivy(schema: tantivy.Schema, node: Node) -> tantivy.Query:
+    """The tantivy query for a query-language AST (pure; needs only the schema)."""
+    if isinstance(node, MatchAll):
+        return tantivy.Query.all_query()
+    if isinstance(node, Word | Phrase | Prefix):
+        if node.field is None or node.field in TEXT_SOURCES:
+            return _text_query(schema, node)
+        return _keyword_query(schema, node)
+    if isinstance(node, DateRange):
+        return _date_query(schema, node)
+    if isinstance(node, Not):
+        return _occur_query(
+            [
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0),
+                ),
+                (tantivy.Occur.MustNot, to_tantivy(schema, node.operand)),
+            ]
+        )
+    if isinstance(node, And):
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for op in node.operands:
+            if isinstance(op, Not):
+                clauses.append((tantivy.Occur.MustNot, to_tantivy(schema, op.operand)))
+            else:
+                clauses.append((tantivy.Occur.Must, to_tantivy(schema, op)))
+        if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
+            all_docs = tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
+            clauses.insert(0, (tantivy.Occur.Must, all_docs))
+        return _occur_query(clauses)
+    if isinstance(node, Or):
+        return _occur_query(
+            [(tantivy.Occur.Should, to_tantivy(schema, op)) for op in node.operands]
+        )
+    raise TypeError(f"not a query node: {node!r}")
+
+
+# --- facets ---------------------------------------------------------------------------
+
+
+def facet_aggregation() -> dict[str, Any]:
+    """The aggregation request counting every facet over the matching documents."""
+    return {
+        name: {
+            "terms": {
+                "field": f"f_{name}",
+                "size": FACET_LIMIT,
+                "segment_size": FACET_LIMIT * 20,
+                "order": {"_count": "desc"},
+            }
+        }
+        for name in FACET_NAMES
+    }
+
+
+def facet_counts(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Facet counts from an aggregation result."""
+    out: dict[str, dict[str, int]] = {}
+    for name in FACET_NAMES:
+        buckets = result.get(name, {}).get("buckets", [])
+        out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    return out
+
+
+__all__ = [
+    "INDEX_VERSION",
+    "build_schema",
+    "day_number",
+    "facet_aggregation",
+    "facet_counts",
+    "index_document",
+    "regex_escape",
+    "to_tantivy",
+]

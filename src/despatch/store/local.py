@@ -1,0 +1,498 @@
+"""The embedded archive: one folder with the records in SQLite and a tantivy index.
+
+Layout::
+
+    despatch-archive/
+      records.sqlite      the records (the source of truth; WAL; schema version + migrations)
+      index/              the tantivy index (derived: `despatch reindex` rebuilds it)
+      index/despatch.json the index stamp: the records generation it has caught up to
+
+Every write is one SQLite transaction that bumps the records' ``generation`` and stamps
+its rows with it; the index is then brought up to that generation and the stamp written.
+A crash between the two commits leaves a stamp older than the records: opening the
+archive notices and indexes exactly the rows written since (deleting any half-written
+copies first), so the archive always answers queries for everything it holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from despatch.errors import IntegrityError, NotFound, QueryError, StoreError
+from despatch.model import AuthorityEntry, Document, Volume
+from despatch.search.fields import index_fields
+from despatch.search.query import parse_query
+from despatch.search.snippet import SnippetSource, make_snippet
+from despatch.store import _sqlite, _tantivy
+from despatch.store._rows import content_hash, facet_values
+from despatch.store.base import (
+    ArchiveStats,
+    Citation,
+    Outcome,
+    SearchHit,
+    SearchResults,
+    SortOrder,
+    Store,
+)
+
+RECORDS = "records.sqlite"
+INDEX = "index"
+STAMP = "despatch.json"
+_WRITER_HEAP = 128_000_000
+
+
+def _hash_volume(volume: Volume) -> str:
+    import hashlib
+
+    return hashlib.sha256(volume.model_copy(update={"origin": None}).to_json().encode()).hexdigest()
+
+
+class LocalStore(Store):
+    """An archive folder: SQLite records + a tantivy index."""
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = Path(path)
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not self.path.is_dir():
+            raise NotFound(
+                f"{self.path}: no archive here; run `despatch ingest PATH` to create it, "
+                "or pass --archive with the right folder"
+            )
+        self.db = _sqlite.connect(self.path / RECORDS, create=create)
+        self._schema = _tantivy.build_schema()
+        self._writer: tantivy.IndexWriter | None = None
+        self._defer_commit = 0
+        self._stamp_mtime = 0.0
+        self._index = self._open_index()
+        self.repaired = self._catch_up()
+
+    # --- the index and its stamp ------------------------------------------------------
+
+    @property
+    def _index_dir(self) -> Path:
+        return self.path / INDEX
+
+    def _read_stamp(self) -> dict[str, int]:
+        try:
+            data = json.loads((self._index_dir / STAMP).read_text("utf-8"))
+            return {"generation": int(data["generation"]), "version": int(data["version"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            return {"generation": -1, "version": -1}
+
+    def _write_stamp(self, generation: int) -> None:
+        tmp = self._index_dir / (STAMP + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            json.dump({"generation": generation, "version": _tantivy.INDEX_VERSION}, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._index_dir / STAMP)
+
+    def _open_index(self) -> tantivy.Index:
+        self._index_dir.mkdir(exist_ok=True)
+        stamp = self._read_stamp()
+        if stamp["version"] not in (-1, _tantivy.INDEX_VERSION):
+            self._wipe_index()
+        try:
+            return tantivy.Index(self._schema, path=str(self._index_dir), reuse=True)
+        except ValueError:
+            # An index from an incompatible layout or a damaged one: it is derived, rebuild.
+            self._wipe_index()
+            return tantivy.Index(self._schema, path=str(self._index_dir), reuse=True)
+
+    def _wipe_index(self) -> None:
+        shutil.rmtree(self._index_dir, ignore_errors=True)
+        self._index_dir.mkdir()
+
+    def _get_writer(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = self._index.writer(_WRITER_HEAP, 1)
+            except ValueError as exc:
+                raise StoreError(
+                    f"{self._index_dir}: the index is being written by another process "
+                    f"({exc}); wait for it to finish, then retry"
+                ) from exc
+        return self._writer
+
+    def _catch_up(self) -> int:
+        """Index the rows written after the index's stamp; the number re-indexed."""
+        generation = _sqlite.get_meta(self.db, "generation")
+        stamp = self._read_stamp()["generation"]
+        if stamp >= generation and stamp >= 0:
+            return 0
+        try:
+            writer = self._get_writer()
+        except StoreError:
+            return 0  # another process is writing; it will bring the index up to date
+        if stamp < 0:
+            writer.delete_all_documents()
+        count = 0
+        for batch in _sqlite.iter_index_rows(self.db, after_generation=max(stamp, 0)):
+            for key, record in batch:
+                writer.delete_documents_by_term("key", key)
+                fields = index_fields(Document.from_json(record))
+                writer.add_document(_tantivy.index_document(key, fields))
+                count += 1
+        writer.commit()
+        self._write_stamp(generation)
+        self._reload()
+        return count
+
+    def _reload(self) -> None:
+        self._index.reload()
+        with contextlib.suppress(OSError):
+            self._stamp_mtime = (self._index_dir / STAMP).stat().st_mtime
+
+    def _maybe_reload(self) -> None:
+        """See commits made by another process (the stamp changes on every commit)."""
+        try:
+            mtime = (self._index_dir / STAMP).stat().st_mtime
+        except OSError:
+            return
+        if mtime != self._stamp_mtime:
+            self._reload()
+
+    def _commit_index(self) -> None:
+        if self._writer is None:
+            return
+        self._writer.commit()
+        self._write_stamp(_sqlite.get_meta(self.db, "generation"))
+        self._reload()
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[LocalStore]:
+        """Defer index commits to the end of a run of ``put`` calls (for ingest).
+
+        Records are still committed per call; a crash leaves the index behind the
+        records, which the next open repairs.
+        """
+        self._defer_commit += 1
+        try:
+            yield self
+        finally:
+            self._defer_commit -= 1
+            if self._defer_commit == 0:
+                self._commit_index()
+
+    # --- writing ----------------------------------------------------------------------
+
+    def put(self, documents: Iterable[Document]) -> list[Outcome]:
+        rows = [_sqlite.row_of(doc, content_hash(doc), index_fields(doc)) for doc in documents]
+        return self.put_rows(rows)
+
+    def put_rows(self, rows: Sequence[_sqlite.Row]) -> list[Outcome]:
+        """Store prepared rows (see ``_sqlite.row_of``) in one transaction."""
+        if not rows:
+            return []
+        writer = self._get_writer()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            generation = _sqlite.get_meta(self.db, "generation") + 1
+            results = _sqlite.write_rows(self.db, rows, generation)
+            if any(key is not None for _, key in results):
+                _sqlite.set_meta(self.db, "generation", generation)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        changed = False
+        for row, (outcome, key) in zip(rows, results, strict=True):
+            if key is not None:
+                if outcome == "updated":
+                    writer.delete_documents_by_term("key", key)
+                writer.add_document(_tantivy.index_document(key, row.fields))
+                changed = True
+        if changed and not self._defer_commit:
+            self._commit_index()
+        return [Outcome(outcome) for outcome, _ in results]
+
+    def put_volume(self, volume: Volume) -> Outcome:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            outcome = _sqlite.write_volume(self.db, volume, _hash_volume(volume))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return Outcome(outcome)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def get(self, doc_id: str) -> Document:
+        row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFound(
+                f"no document {doc_id!r} in the archive at {self.path}; "
+                "find ids with `despatch search`"
+            )
+        return Document.from_json(row[0])
+
+    def get_volume(self, volume_id: str) -> Volume:
+        row = self.db.execute("SELECT record FROM volumes WHERE id = ?", (volume_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no volume {volume_id!r} in the archive at {self.path}")
+        return Volume.from_json(row[0])
+
+    def volumes(self) -> list[Volume]:
+        rows = self.db.execute("SELECT record FROM volumes ORDER BY id").fetchall()
+        return [Volume.from_json(r[0]) for r in rows]
+
+    _HIT_COLUMNS = "key, id, title, type, volume, number, date_value, sender, recipient, first_page"
+
+    @staticmethod
+    def _hit_from_row(row: Sequence[Any], score: float = 0.0) -> SearchHit:
+        return SearchHit(
+            id=row[1],
+            title=row[2],
+            type=row[3],
+            volume=row[4],
+            number=row[5],
+            date=row[6],
+            sender=json.loads(row[7]),
+            recipient=json.loads(row[8]),
+            page=row[9],
+            score=score,
+        )
+
+    def volume_documents(self, volume_id: str) -> list[SearchHit]:
+        rows = self.db.execute(
+            f"SELECT {self._HIT_COLUMNS} FROM documents WHERE volume = ? ORDER BY ord_a, ord_b, id",
+            (volume_id,),
+        ).fetchall()
+        return [self._hit_from_row(r) for r in rows]
+
+    def authority(self, key: str, *, volume: str | None = None) -> AuthorityEntry:
+        if volume is None:
+            row = self.db.execute(
+                "SELECT record FROM authority WHERE id = ? ORDER BY volume LIMIT 1", (key,)
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT record FROM authority WHERE id = ? AND volume = ?", (key, volume)
+            ).fetchone()
+        if row is None:
+            where = f" in volume {volume}" if volume else ""
+            raise NotFound(f"no person or term {key!r}{where}")
+        return AuthorityEntry.model_validate_json(row[0])
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        sort: SortOrder = "relevance",
+        facets: bool = False,
+    ) -> SearchResults:
+        started = time.perf_counter()
+        if limit < 0 or offset < 0:
+            raise QueryError("limit and offset must be zero or more")
+        ast = parse_query(query)
+        tq = _tantivy.to_tantivy(self._schema, ast)
+        self._maybe_reload()
+        searcher = self._index.searcher()
+        if sort == "date":
+            result = searcher.search(
+                tq,
+                limit=max(limit, 1),
+                count=True,
+                order_by_field="sortday",
+                offset=offset,
+                order=tantivy.Order.Asc,
+            )
+        else:
+            result = searcher.search(tq, limit=max(limit, 1), count=True, offset=offset)
+        pairs = result.hits[:limit]
+        keys = [
+            int(k) if k is not None else None
+            for k in searcher.fast_field_values("key", [addr for _, addr in pairs])
+        ]
+        scores = [float(s) if sort != "date" else 0.0 for s, _ in pairs]
+        hits = self._hits_for(keys, scores, ast)
+        facet_map = {}
+        if facets:
+            agg = searcher.aggregate(tq, _tantivy.facet_aggregation())
+            counts = _tantivy.facet_counts(agg)
+            facet_map = {name: facet_values(c) for name, c in counts.items()}
+        return SearchResults(
+            query=query,
+            total=int(getattr(result, "count", 0) or 0),
+            offset=offset,
+            limit=limit,
+            sort=sort,
+            hits=hits,
+            facets=facet_map,
+            took_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _hits_for(
+        self, keys: Sequence[int | None], scores: Sequence[float], ast: Any
+    ) -> list[SearchHit]:
+        wanted = [k for k in keys if k is not None]
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        rows = self.db.execute(
+            f"SELECT {self._HIT_COLUMNS}, record FROM documents WHERE key IN ({marks})", wanted
+        ).fetchall()
+        by_key = {int(r[0]): r for r in rows}
+        hits: list[SearchHit] = []
+        for key, score in zip(keys, scores, strict=True):
+            row = by_key.get(int(key)) if key is not None else None
+            if row is None:
+                continue  # indexed but gone from the records: `despatch reindex` repairs
+            hit = self._hit_from_row(row, score)
+            snip = make_snippet(_snippet_source(row[10]), ast)
+            hit.snippet, hit.highlights, hit.page = snip.text, snip.highlights, snip.page
+            hits.append(hit)
+        return hits
+
+    def cited_by(self, doc_id: str) -> list[Citation]:
+        from despatch.store._rows import citations_of
+
+        sources = self.db.execute(
+            "SELECT DISTINCT source FROM doc_references WHERE target = ? AND source != ? "
+            "ORDER BY source",
+            (doc_id, doc_id),
+        ).fetchall()
+        out: list[Citation] = []
+        for (source,) in sources:
+            out.extend(citations_of(self.get(source), doc_id))
+        return out
+
+    def neighbors(self, doc_id: str) -> tuple[str | None, str | None]:
+        row = self.db.execute(
+            "SELECT volume, ord_a, ord_b FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no document {doc_id!r} in the archive at {self.path}")
+        volume, a, b = row
+        if volume is None:
+            return None, None
+        prev = self.db.execute(
+            "SELECT id FROM documents WHERE volume = ? AND (ord_a, ord_b, id) < (?, ?, ?) "
+            "ORDER BY ord_a DESC, ord_b DESC, id DESC LIMIT 1",
+            (volume, a, b, doc_id),
+        ).fetchone()
+        nxt = self.db.execute(
+            "SELECT id FROM documents WHERE volume = ? AND (ord_a, ord_b, id) > (?, ?, ?) "
+            "ORDER BY ord_a, ord_b, id LIMIT 1",
+            (volume, a, b, doc_id),
+        ).fetchone()
+        return (prev[0] if prev else None, nxt[0] if nxt else None)
+
+    def stats(self) -> ArchiveStats:
+        def counts(column: str) -> dict[str, int]:
+            rows = self.db.execute(
+                f"SELECT {column}, count(*) FROM documents WHERE {column} IS NOT NULL "
+                f"GROUP BY {column} ORDER BY {column}"
+            ).fetchall()
+            return {str(k): int(n) for k, n in rows}
+
+        by_volume = counts("volume")
+        volume_ids = {r[0] for r in self.db.execute("SELECT id FROM volumes")}
+        (total,) = self.db.execute("SELECT count(*) FROM documents").fetchone()
+        return ArchiveStats(
+            documents=int(total),
+            volumes=len(set(by_volume) | volume_ids),
+            by_volume=by_volume,
+            by_type=counts("type"),
+            by_year=counts("year"),
+        )
+
+    # --- maintenance ------------------------------------------------------------------
+
+    def reindex(self) -> int:
+        """Rebuild the index from the records; the number of documents indexed."""
+        if self._writer is not None:
+            self._writer.rollback()
+        writer = self._get_writer()
+        writer.delete_all_documents()
+        count = 0
+        for batch in _sqlite.iter_index_rows(self.db):
+            for key, record in batch:
+                writer.add_document(
+                    _tantivy.index_document(key, index_fields(Document.from_json(record)))
+                )
+                count += 1
+        writer.commit()
+        self._write_stamp(_sqlite.get_meta(self.db, "generation"))
+        self._reload()
+        return count
+
+    def check(self) -> list[str]:
+        problems: list[str] = []
+        for (line,) in self.db.execute("PRAGMA integrity_check").fetchall():
+            if line != "ok":
+                problems.append(f"{RECORDS}: {line}")
+        checked = 0
+        for doc_id, hash_, record in self.db.execute("SELECT id, hash, record FROM documents"):
+            checked += 1
+            try:
+                doc = Document.from_json(record)
+            except ValueError as exc:
+                problems.append(f"{doc_id}: the stored record does not load ({exc})")
+                continue
+            if doc.id != doc_id:
+                problems.append(f"{doc_id}: the stored record has id {doc.id!r}")
+            elif content_hash(doc) != hash_:
+                problems.append(f"{doc_id}: the stored content hash does not match the record")
+        generation = _sqlite.get_meta(self.db, "generation")
+        stamp = self._read_stamp()["generation"]
+        if stamp != generation:
+            problems.append(
+                f"index: at generation {stamp}, records at {generation}; run `despatch reindex`"
+            )
+        self._maybe_reload()
+        indexed = self._index.searcher().num_docs
+        if indexed != checked:
+            problems.append(
+                f"index: holds {indexed} documents, records hold {checked}; run `despatch reindex`"
+            )
+        return problems
+
+    def close(self) -> None:
+        if self._writer is not None:
+            with contextlib.suppress(ValueError):
+                if self._defer_commit:
+                    self._commit_index()
+            self._writer.wait_merging_threads()
+            self._writer = None
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+
+
+def _snippet_source(record: str) -> SnippetSource:
+    """The snippet source straight from a stored JSON record (no model validation)."""
+    data = json.loads(record)
+    return SnippetSource(
+        body=data.get("text", ""),
+        page_breaks=tuple(
+            (b["page"], int(b["offset"])) for b in data.get("pages", []) if b.get("note") is None
+        ),
+        first_page=data.get("first_page"),
+        notes=tuple((n.get("text", ""), n.get("page")) for n in data.get("notes", [])),
+    )
+
+
+def ensure_archive(path: Path) -> None:
+    """Raise ``IntegrityError`` when ``path`` is a folder that is not an archive."""
+    if path.is_dir() and any(path.iterdir()) and not (path / RECORDS).exists():
+        raise IntegrityError(
+            f"{path}: this folder is not a despatch archive (no {RECORDS}); "
+            "choose an empty or new folder with --archive"
+        )
+
+
+__all__ = ["LocalStore", "ensure_archive"]
