@@ -142,17 +142,31 @@ def _iso(m: re.Match[str]) -> str | None:
     return value
 
 
-def find_dates(text: str) -> list[tuple[int, int, str]]:
-    """Every full date (day precision) in ``text``: ``(start, end, iso)``, in order."""
-    found: list[tuple[int, int, str]] = []
+def find_dates(text: str, *, default_year: int | None = None) -> list[tuple[int, int, str, str]]:
+    """Every date of day precision in ``text``: ``(start, end, iso, words)``, in order.
+
+    With ``default_year``, month-and-day dates (``September 19``, as notes write them)
+    are completed with that year.
+    """
+    found: list[tuple[int, int, str, str]] = []
     taken: list[tuple[int, int]] = []
-    for rx in (_MDY, _DMY):
+    patterns = [_MDY, _DMY]
+    for rx in patterns:
         for m in rx.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             iso = _iso(m)
             if iso is not None:
-                found.append((m.start(), m.end(), iso))
+                found.append((m.start(), m.end(), iso, m.group(0)))
+                taken.append((m.start(), m.end()))
+    if default_year is not None:
+        for m in _MD.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            month, day = _month_number(m.group("month")), int(m.group("day"))
+            if _valid(default_year, month, day):
+                iso = f"{default_year:04d}-{month:02d}-{day:02d}"
+                found.append((m.start(), m.end(), iso, m.group(0)))
                 taken.append((m.start(), m.end()))
     found.sort()
     return found

@@ -1,0 +1,176 @@
+"""Footnote markers and page markers in text copied from history.state.gov.
+
+In the web copy a footnote marker is a bare number glued to the word or punctuation it
+follows (``afternoon.1``, ``of 1943.2``, ``1945,3``, ``State0``); printed page breaks are
+``[Page 232]``. Digits that belong to the text (``1943``, ``600 million``, ``10,000``,
+``9:29``, ``3.5 million``) must survive, so markers are found in two steps:
+
+1. ``marker_candidates`` finds every digit run that *could* be a marker, graded
+   ``strong`` (nothing else reads that way: ``afternoon.1``, ``1945,3 which``) or ``weak``
+   (could be a number: ``3.5 million``, ``U2``);
+2. ``select_markers`` keeps the candidates that form the expected run of consecutive
+   numbers, one per note, in text order, trying the usual starting numbers (0 in the web
+   copy, whose note list starts at 1; 1 elsewhere). Strong candidates are preferred;
+   weak ones fill gaps only.
+
+Markers are aligned to notes by order and count, never by trusting the digit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "PAGE_MARKER",
+    "Candidate",
+    "marker_candidates",
+    "page_before",
+    "select_markers",
+]
+
+PAGE_MARKER = re.compile(r"\[\s*Page\s+([0-9]{1,5}[a-z]?|[IVXLCDMivxlcdm]{1,8})\s*\]")
+_CANDIDATE = re.compile(
+    r"(?<=[^\W\d_.,;:!?)\]’”\"'\s]|[.,;:!?)\]’”\"'])(\d{1,2})(?=[\s,.;:!?)\]’”\"—–-]|$)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A digit run that may be a footnote marker: block index, position, value."""
+
+    block: int  # index of the block (-1 for the heading)
+    start: int  # position in the block's raw text
+    end: int
+    value: int
+    strong: bool
+
+
+def _grade(text: str, start: int, end: int) -> bool | None:
+    """True strong, False weak, None not a marker at all."""
+    prev = text[start - 1]
+    prev2 = text[start - 2] if start >= 2 else " "
+    nxt = text[end] if end < len(text) else ""
+    after = text[end + 1] if end + 1 < len(text) else ""
+    if prev == ":" and prev2.isdigit():
+        return None  # a time or a ratio: 9:29
+    if prev in ".," and prev2.isdigit():
+        if prev == ",":
+            return True  # "1945,3 which": a thousands group always has three digits
+        # "1943.2 This" (end of sentence) vs "3.5 million" (a decimal)
+        return nxt == "" or (nxt.isspace() and (after == "" or after.isupper() or after in '“"('))
+    if prev.isalpha():
+        j = start - 1
+        while j > 0 and text[j - 1].isalpha():
+            j -= 1
+        word = text[j:start]
+        return not (word.isupper() and len(word) <= 3)  # "U2", "MIG17": designations
+    return True
+
+
+def marker_candidates(text: str, block: int) -> list[Candidate]:
+    """Every possible footnote marker in one block of raw text (page markers excluded)."""
+    out: list[Candidate] = []
+    if not any(ch.isdigit() for ch in text):
+        return out
+    spans = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text)]
+    for m in _CANDIDATE.finditer(text):
+        s, e = m.start(), m.end()
+        if any(a <= s < b for a, b in spans):
+            continue
+        grade = _grade(text, s, e)
+        if grade is None:
+            continue
+        out.append(Candidate(block=block, start=s, end=e, value=int(m.group(1)), strong=grade))
+    return out
+
+
+def _split_pairs(cands: list[Candidate]) -> list[Candidate]:
+    """Also offer "12" as the adjacent markers "1" and "2" (two notes on one word)."""
+    out: list[Candidate] = []
+    for c in cands:
+        out.append(c)
+        if c.end - c.start == 2:
+            first, second = c.value // 10, c.value % 10
+            if second == first + 1:
+                out.append(Candidate(c.block, c.start, c.start + 1, first, c.strong))
+                out.append(Candidate(c.block, c.start + 1, c.end, second, c.strong))
+    return out
+
+
+def _greedy(cands: list[Candidate], first: int, limit: int, *, weak: bool) -> list[Candidate]:
+    chosen: list[Candidate] = []
+    expected = first
+    last_end = (-2, -1)
+    for c in cands:
+        if len(chosen) >= limit:
+            break
+        if c.value != expected or (not c.strong and not weak):
+            continue
+        if (c.block, c.start) < last_end:
+            continue  # overlaps the previous choice (the split pair of "12")
+        chosen.append(c)
+        last_end = (c.block, c.end)
+        expected += 1
+    return chosen
+
+
+def select_markers(
+    candidates: list[Candidate], count: int, *, starts: tuple[int, ...] = (0, 1)
+) -> list[Candidate]:
+    """The candidates that are the document's footnote markers, at most ``count``.
+
+    Tries each starting number in ``starts``, first with strong candidates only, then
+    letting weak ones fill gaps, and keeps the longest run (ties: the earlier start).
+    """
+    if count <= 0 or not candidates:
+        return []
+    cands = _split_pairs(sorted(candidates, key=lambda c: (c.block, c.start, c.end)))
+    best: list[Candidate] = []
+    for weak in (False, True):
+        for first in starts:
+            run = _greedy(cands, first, count, weak=weak)
+            if len(run) > len(best):
+                best = run
+        if len(best) >= count:
+            break
+    return best
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _roman_value(s: str) -> int | None:
+    total = 0
+    prev = 0
+    for ch in reversed(s.lower()):
+        v = _ROMAN.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total
+
+
+def _to_roman(n: int, upper: bool) -> str:
+    parts = []
+    for value, sym in (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ):  # fmt: skip
+        while n >= value:
+            parts.append(sym)
+            n -= value
+    out = "".join(parts)
+    return out.upper() if upper else out
+
+
+def page_before(page: str) -> str | None:
+    """The page printed before ``page`` (``232`` → ``231``, ``XXI`` → ``XX``), if any."""
+    if page.isdigit():
+        n = int(page)
+        return str(n - 1) if n > 1 else None
+    v = _roman_value(page)
+    if v is None or v <= 1:
+        return None
+    return _to_roman(v - 1, page.isupper())
