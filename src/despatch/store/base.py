@@ -37,6 +37,9 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     FAILED = "failed"
+    # The archive already holds this document from a richer source (TEI over Markdown
+    # over plain text: see ``store._rows.READER_RANK``), which is kept.
+    SUPERSEDED = "superseded"
 
 
 class SearchHit(BaseModel):
