@@ -142,6 +142,7 @@ class IngestReport(BaseModel):
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    superseded: int = Field(0, description="kept the archive's richer copy (e.g. TEI)")
     failed: list[str] = Field(default_factory=list)
     volumes: list[str] = Field(default_factory=list)
 
@@ -395,6 +396,8 @@ async def ingest(
                     report.updated += 1
                 elif outcome is Outcome.UNCHANGED:
                     report.unchanged += 1
+                elif outcome.value == "superseded":
+                    report.superseded += 1
                 else:
                     report.failed.append(f"{label}: a document could not be stored")
     return report

@@ -8,7 +8,7 @@ search highlights). Nothing a document contains is ever emitted as markup.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -173,13 +173,25 @@ def _page_marker(page: str, *, with_id: bool) -> str:
     )
 
 
-def _span_wrap(span: Span, start: int, end: int) -> Wrap:
-    label = escape(span.label or span.key or span.kind)
+def _span_wrap(span: Span, start: int, end: int, ctx: Identities) -> Wrap:
+    label = escape(span.label or ctx.labels.get(span.key or "") or span.key or span.kind)
     cls = f"ent ent-{escape(span.kind)}"
     if span.key and span.kind in {"person", "place", "organization", "term"}:
         href = "/persons/" + quote(span.key, safe="")
-        return Wrap(start, end, f'<a class="{cls}" href="{href}" title="{label}">', "</a>", 2)
+        if ctx.volume:
+            href += "?" + urlencode({"volume": ctx.volume})
+        return Wrap(
+            start, end, f'<a class="{cls}" href="{escape(href)}" title="{label}">', "</a>", 2
+        )
     return Wrap(start, end, f'<span class="{cls}" title="{label}">', "</span>", 2)
+
+
+@dataclass(frozen=True)
+class Identities:
+    """What entity spans link to: the volume for person pages, and labels by key."""
+
+    volume: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 def _ref_wrap(ref: Reference, start: int, end: int) -> Wrap:
@@ -213,15 +225,16 @@ def _in_note(obj_note: str | None, note: Note, index: int) -> bool:
     return obj_note in {note.id, note.n, f"n{index}"} - {None}
 
 
-def render_notes(doc: Document) -> list[NoteView]:
+def render_notes(doc: Document, ctx: Identities | None = None) -> list[NoteView]:
     """Each note's text with its own entities, references and page breaks."""
+    ctx = ctx or Identities(volume=doc.volume)
     hids = note_ids(doc)
     views: list[NoteView] = []
     for i, note in enumerate(doc.notes):
         wraps: list[Wrap] = []
         for span in doc.spans:
             if _in_note(span.note, note, i):
-                wraps.append(_span_wrap(span, span.start, span.end))
+                wraps.append(_span_wrap(span, span.start, span.end, ctx))
         for ref in doc.references:
             if _in_note(ref.note, note, i) and ref.start is not None and ref.end is not None:
                 wraps.append(_ref_wrap(ref, ref.start, ref.end))
@@ -264,13 +277,14 @@ def _paragraph_bounds(doc: Document) -> list[tuple[int, int, str, list[str]]]:
     return bounds
 
 
-def render_body(doc: Document) -> list[ParagraphView]:
+def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphView]:
     """The body text as paragraphs with page markers, note markers, entities and references.
 
     A page break or note anchor that falls between two paragraphs is shown at the start
     of the following one, so ``p. 234`` stands right before the paragraph that starts
     on page 234.
     """
+    ctx = ctx or Identities(volume=doc.volume)
     bounds = _paragraph_bounds(doc)
     if not bounds:
         return []
@@ -309,7 +323,7 @@ def render_body(doc: Document) -> list[ParagraphView]:
         wraps: list[Wrap] = []
         for span in doc.spans:
             if span.note is None and start <= span.start < end:
-                wraps.append(_span_wrap(span, span.start - start, min(span.end, end) - start))
+                wraps.append(_span_wrap(span, span.start - start, min(span.end, end) - start, ctx))
         for ref in doc.references:
             if (
                 ref.note is None
@@ -335,6 +349,7 @@ def render_body(doc: Document) -> list[ParagraphView]:
 
 
 __all__ = [
+    "Identities",
     "Insert",
     "NoteView",
     "ParagraphView",

@@ -25,6 +25,7 @@ from despatch.web import charts
 from despatch.web.api import CITATION_FORMATS, citation_text, person_documents
 from despatch.web.app import MAX_LIMIT, PROBLEM_TYPES, WebSettings
 from despatch.web.markup import (
+    Identities,
     document_url,
     heading_markers,
     highlight,
@@ -285,6 +286,13 @@ def document_page(request: Request, doc_id: str) -> Response:
             volume = store.get_volume(doc.volume)
         except NotFound:
             volume = None
+    labels: dict[str, str] = {}
+    if volume is not None:
+        for entry in [*volume.persons, *volume.terms]:
+            labels[entry.id] = (
+                f"{entry.name} — {entry.description}" if entry.description else entry.name
+            )
+    ids = Identities(volume=doc.volume, labels=labels)
     prev_id, next_id = store.neighbors(doc.id)
     try:
         chicago: str | None = citation_text(doc, "chicago")
@@ -295,8 +303,8 @@ def document_page(request: Request, doc_id: str) -> Response:
         "nav": None,
         "doc": doc,
         "volume": volume,
-        "paragraphs": render_body(doc),
-        "notes": render_notes(doc),
+        "paragraphs": render_body(doc, ids),
+        "notes": render_notes(doc, ids),
         "heading_markers": heading_markers(doc),
         "telegram_rows": _telegram_rows(doc),
         "archival": archival,
