@@ -237,7 +237,7 @@ def _combine(kind: Literal["and", "or"], parts: list[_Part]) -> _Part:
         return _TsQuery("(" + op.join(ts) + ")")
     pieces: list[_Sql] = []
     if ts:
-        pieces.append(_as_sql(_TsQuery("(" + op.join(ts) + ")")))
+        pieces.append(_as_sql(_TsQuery(ts[0] if len(ts) == 1 else "(" + op.join(ts) + ")")))
     pieces.extend(other)
     joiner = " AND " if kind == "and" else " OR "
     sql = "(" + joiner.join(p.sql for p in pieces) + ")"
@@ -308,10 +308,11 @@ def hits_sql(
     """The statement giving ``(id, score)`` of one page of results.
 
     Relevance with ``window > 0`` ranks a bounded candidate set: every match is ordered
-    by a cheap score over the small ``tsv_head`` (title, sender, recipient; stored inline)
-    and only the best ``window`` get the full ``ts_rank`` over the whole text. With
-    ``window == 0`` every match is ranked in full (exact, but it reads every match's
-    whole tsvector).
+    by a cheap pre-score (``ts_rank`` over the small ``tsv_head`` of title, sender and
+    recipient, then the document's length) and only the best ``window`` get the full
+    ``ts_rank`` over the whole text; matches past the window follow in pre-score order,
+    so paging is consistent. With ``window == 0`` every match is ranked in full (exact,
+    but it reads every match's whole tsvector).
     """
     where, params = compiled.where, compiled.params
     if sort == "date" or compiled.rank is None:
@@ -321,21 +322,31 @@ def hits_sql(
             (*params, limit, offset),
         )
     rank = compiled.rank
-    if window <= 0 or offset + limit > window:
+    full_rank = f"ts_rank('{RANK_WEIGHTS}', d.tsv, %s::tsquery)::float8"
+    pre_order = f"ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery) DESC, n_tokens DESC, id ASC"
+    if window <= 0:
         return (
-            f"SELECT id, ts_rank('{RANK_WEIGHTS}', tsv, %s::tsquery)::float8 AS score "
-            f"FROM documents WHERE {where} ORDER BY score DESC, id ASC LIMIT %s OFFSET %s",
+            f"SELECT d.id, {full_rank} AS score FROM documents d WHERE {where} "
+            "ORDER BY score DESC, id ASC LIMIT %s OFFSET %s",
             (rank, *params, limit, offset),
         )
+    if offset + limit <= window:
+        return (
+            f"WITH candidates AS (SELECT id FROM documents WHERE {where}"
+            f" ORDER BY {pre_order} LIMIT %s)"
+            f" SELECT d.id, {full_rank} AS score"
+            " FROM candidates c JOIN documents d ON d.id = c.id"
+            " ORDER BY score DESC, d.id ASC LIMIT %s OFFSET %s",
+            (*params, rank, window, rank, limit, offset),
+        )
     return (
-        "WITH candidates AS ("
-        f" SELECT id FROM documents WHERE {where}"
-        f" ORDER BY ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery) DESC,"
-        " n_tokens DESC, id ASC LIMIT %s)"
-        f" SELECT d.id, ts_rank('{RANK_WEIGHTS}', d.tsv, %s::tsquery)::float8 AS score"
-        " FROM candidates c JOIN documents d ON d.id = c.id"
-        " ORDER BY score DESC, d.id ASC LIMIT %s OFFSET %s",
-        (*params, rank, window, rank, limit, offset),
+        f"WITH pre AS (SELECT id, row_number() OVER (ORDER BY {pre_order}) AS pos"
+        f" FROM documents WHERE {where})"
+        " SELECT p.id, CASE WHEN p.pos <= %s THEN"
+        f" (SELECT {full_rank} FROM documents d WHERE d.id = p.id) ELSE 0.0 END AS score"
+        " FROM pre p ORDER BY p.pos > %s, score DESC, CASE WHEN p.pos <= %s THEN p.id END,"
+        " p.pos LIMIT %s OFFSET %s",
+        (rank, *params, window, rank, window, window, limit, offset),
     )
 
 

@@ -1,0 +1,515 @@
+"""The PostgreSQL backend: SQL compilation (no database), and a real server for the rest.
+
+Tests that need the server carry the ``postgres`` mark and take ``pg_url`` (a fresh
+database) or ``pg_module_url`` (one database per module) from ``tests/pg.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from despatch.errors import BackendUnavailable, QueryError, QuerySyntaxError, SchemaMismatch
+from despatch.model import AuthorityEntry as Entry
+from despatch.model import Document, Note, PageBreak, Party, Volume
+from despatch.search.fields import tokenize
+from despatch.search.query import parse_query
+from despatch.store import _pg_sql
+from despatch.store.base import Outcome, SearchResults, Store, ids
+from despatch.store.memory import MemoryStore
+from despatch.store.postgres import PostgresStore, mask_url
+from tests.conftest import ROOT, TEI_V19
+from tests.pg import _free_port
+from tests.store.pg_corpus import QUERIES, make_corpus
+
+# --- SQL compilation (no database) ----------------------------------------------------
+
+
+def compile_text(query: str) -> _pg_sql.Compiled:
+    return _pg_sql.compile_query(parse_query(query))
+
+
+def test_words_and_negations_become_one_tsquery() -> None:
+    c = compile_text("Taiwan quemoy -Matsu")
+    assert c == _pg_sql.Compiled(
+        where="tsv @@ %s::tsquery",
+        params=("('taiwan' & 'quemoy' & !'matsu')",),
+        rank="'taiwan' | 'quemoy'",
+    )
+
+
+def test_or_binds_tighter_than_and() -> None:
+    c = compile_text("Taiwan Quemoy OR Matsu")
+    assert c.params == ("('taiwan' & ('quemoy' | 'matsu'))",)
+
+
+def test_phrase_is_checked_against_the_joined_tokens() -> None:
+    c = compile_text('"Brink of War"')
+    assert c.where == "(tsv @@ %s::tsquery AND n_all LIKE %s)"
+    assert c.params == ("'brink' & 'of' & 'war'", "% brink of war %")
+
+
+def test_word_with_inner_punctuation_is_a_phrase() -> None:
+    assert compile_text("Kai-shek").params == ("'kai' & 'shek'", "% kai shek %")
+
+
+def test_text_fields_use_their_own_lexemes_and_columns() -> None:
+    assert compile_text("from:Moscow").params == ("'from:moscow'",)
+    assert compile_text("to:Mosc*").params == ("'to:mosc':*",)
+    c = compile_text('from:"Embassy in the Soviet Union"')
+    assert c.where == "(tsv @@ %s::tsquery AND n_from LIKE %s)"
+    assert c.params == (
+        "'from:embassy' & 'from:in' & 'from:the' & 'from:soviet' & 'from:union'",
+        "% embassy in the soviet union %",
+    )
+    assert compile_text('person:"Chiang Kai-shek"').where.endswith("n_person LIKE %s)")
+    assert compile_text('place:"New York"').where.endswith("n_place LIKE %s)")
+    assert c.rank is None  # fielded terms do not rank
+
+
+def test_keyword_fields_match_the_whole_normalised_value() -> None:
+    assert compile_text('classification:"Top  Secret"').params == ("'classification=top secret'",)
+    assert compile_text("file:793.00/9–1958").params == ("'file=793.00/9-1958'",)
+    assert compile_text("type:memo*").params == ("'type=memo':*",)
+    assert compile_text("id:frus1958-60v19/*").params == ("'id=frus1958-60v19/':*",)
+    assert compile_text("year:1958").params == ("'year=1958'",)
+
+
+def test_dates_compile_to_ranges_that_leave_undated_documents_out() -> None:
+    c = compile_text("date:1958-09..1958-10")
+    assert c.where == "COALESCE(day BETWEEN %s::date AND %s::date, FALSE)"
+    assert c.params == ("1958-09-01", "1958-10-31")
+    assert compile_text("date:..1960").params == ("1960-12-31",)
+    assert compile_text("date:1958-02..").params == ("1958-02-01",)
+
+
+def test_mixed_nodes_keep_text_in_one_tsquery_beside_sql() -> None:
+    c = compile_text("taiwan (quemoy OR date:1960) -year:1961")
+    assert c.where == (
+        "(tsv @@ %s::tsquery AND (tsv @@ %s::tsquery OR "
+        "COALESCE(day BETWEEN %s::date AND %s::date, FALSE)))"
+    )
+    assert c.params == (
+        "('taiwan' & !'year=1961')",
+        "'quemoy'",
+        "1960-01-01",
+        "1960-12-31",
+    )
+    assert compile_text("NOT date:1958").where.startswith("NOT COALESCE(")
+
+
+def test_empty_query_matches_everything() -> None:
+    assert compile_text("") == _pg_sql.Compiled(where="TRUE", params=(), rank=None)
+
+
+def test_lexemes_are_quoted() -> None:
+    assert _pg_sql.quote_lexeme("a'b\\c") == "'a''b\\\\c'"
+    assert compile_text("file:o'neil\\x").params == ("'file=o''neil\\\\x'",)
+
+
+_SQL_WORDS = {
+    "tsv", "tsquery", "and", "or", "not", "n_all", "n_from", "n_to", "n_person", "n_place",
+    "like", "coalesce", "day", "between", "date", "false", "true", "is", "null",
+}  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60))
+def test_user_text_never_reaches_the_sql(text: str) -> None:
+    try:
+        ast = parse_query(text)
+    except QuerySyntaxError:
+        return
+    c = _pg_sql.compile_query(ast)
+    assert c.where.count("%s") == len(c.params)
+    words = set(re.findall(r"[A-Za-z_]+", c.where.replace("%s", " ").lower()))
+    assert words <= _SQL_WORDS
+
+
+def test_hits_sql_bounds_the_ranked_candidates() -> None:
+    c = compile_text("taiwan")
+    sql, params = _pg_sql.hits_sql(c, sort="relevance", limit=10, offset=0, window=500)
+    assert "WITH candidates AS" in sql and "tsv_head" in sql
+    assert params == ("'taiwan'", "'taiwan'", 500, "'taiwan'", 10, 0)
+    full, params = _pg_sql.hits_sql(c, sort="relevance", limit=10, offset=0, window=0)
+    assert "candidates" not in full and params == ("'taiwan'", "'taiwan'", 10, 0)
+    # Paging past the window continues in the same order: the ranked window, then the rest.
+    deep, params = _pg_sql.hits_sql(c, sort="relevance", limit=10, offset=495, window=500)
+    assert "row_number() OVER" in deep
+    assert params == ("'taiwan'", "'taiwan'", 500, "'taiwan'", 500, 500, 10, 495)
+    by_date, params = _pg_sql.hits_sql(c, sort="date", limit=5, offset=5, window=500)
+    assert "ORDER BY day ASC NULLS LAST, id ASC" in by_date and params == ("'taiwan'", 5, 5)
+
+
+def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
+    doc = Document(
+        id="v/d1",
+        volume="v",
+        title="Quemoy",
+        text="Quemoy under fire",
+        sender=[Party(name="Embassy in Poland", place="Warsaw")],
+        notes=[Note(n="1", text="Quemoy again")],
+    )
+    row = dict(zip(_pg_sql.DOCUMENT_COLUMNS, _pg_sql.document_row(doc, "{}", "h"), strict=True))
+    tsv = str(row["tsv"])
+    # title 1, sender 3-6, (no recipient), note 9-10, body 12-14: sources one position apart
+    assert "'quemoy':1A,9B,12C" in tsv
+    assert "'from:warsaw'" in tsv and "'volume=v'" in tsv and "'id=v/d1'" in tsv
+    assert (
+        row["n_all"] == " quemoy | embassy in poland warsaw |  | quemoy again | quemoy under fire "
+    )
+    assert row["n_from"] == " embassy in poland warsaw "
+    assert row["facets"] == ["type=other", "sender=Embassy in Poland", "volume=v"]
+
+
+def test_long_documents_keep_every_word_within_tsvector_limits() -> None:
+    body = " ".join(["the"] * 400 + [f"w{i}" for i in range(17000)] + ["quemoy"])
+    row = dict(
+        zip(
+            _pg_sql.DOCUMENT_COLUMNS,
+            _pg_sql.document_row(Document(id="x", text=body), "{}", "h"),
+            strict=True,
+        )
+    )
+    tsv = str(row["tsv"])
+    the = re.search(r"'the':([^ ]+)", tsv)
+    assert the is not None and len(the.group(1).split(",")) == 255
+    assert "'quemoy':16383C" in tsv  # past the last position, but still there
+
+
+def test_mask_url_hides_the_password() -> None:
+    assert mask_url("postgresql://ann:s3cret@db.example:5433/frus") == (
+        "postgresql://ann:***@db.example:5433/frus"
+    )
+    assert mask_url("postgresql://ann@localhost/frus") == "postgresql://ann@localhost/frus"
+
+
+def test_unreachable_server_says_where_and_what_to_do() -> None:
+    port = _free_port()  # nothing listens there
+    with pytest.raises(BackendUnavailable) as err:
+        PostgresStore(f"postgresql://ann:s3cret@127.0.0.1:{port}/frus")
+    message = str(err.value)
+    assert f"postgresql://ann:***@127.0.0.1:{port}/frus" in message
+    assert "s3cret" not in message
+    assert "check that the server is running" in message
+
+
+def test_missing_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(BackendUnavailable, match=r"pip install 'despatch\[postgres\]'"):
+        PostgresStore("postgresql://localhost/frus")
+
+
+# --- against a real server ------------------------------------------------------------
+
+CORPUS = make_corpus()
+
+
+@pytest.fixture(scope="module")
+def loaded(pg_module_url: str) -> Iterator[PostgresStore]:
+    """The parity corpus in one database, shared by the read-only tests of this module."""
+    store = PostgresStore(pg_module_url)
+    assert set(store.put(CORPUS)) == {Outcome.ADDED}
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def reference() -> MemoryStore:
+    return MemoryStore(CORPUS)
+
+
+@pytest.fixture
+def store(pg_url: str) -> Iterator[PostgresStore]:
+    s = PostgresStore(pg_url)
+    yield s
+    s.close()
+
+
+def _same_results(a: SearchResults, b: SearchResults) -> None:
+    assert a.total == b.total
+    assert set(ids(a.hits)) == set(ids(b.hits))
+    assert a.facets == b.facets
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_matches_and_facets_as_the_reference(
+    loaded: PostgresStore, reference: MemoryStore, query: str
+) -> None:
+    _same_results(
+        reference.search(query, limit=1000, facets=True),
+        loaded.search(query, limit=1000, facets=True),
+    )
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The same corpus in the embedded (SQLite + tantivy) archive."""
+    try:
+        from despatch.store.local import LocalStore
+    except ImportError:  # pragma: no cover - only while the local backend is being written
+        pytest.skip("despatch.store.local is not there yet")
+    store = LocalStore(tmp_path_factory.mktemp("local") / "archive")
+    store.put(CORPUS)
+    yield store
+    store.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("query", QUERIES)
+def test_same_matches_and_facets_as_the_local_backend(
+    loaded: PostgresStore, local: Store, query: str
+) -> None:
+    _same_results(
+        local.search(query, limit=1000, facets=True),
+        loaded.search(query, limit=1000, facets=True),
+    )
+
+
+@pytest.mark.postgres
+def test_date_order_is_the_reference_order(loaded: PostgresStore, reference: MemoryStore) -> None:
+    for query in ("", "taiwan", "from:Moscow -year:1958"):
+        want = reference.search(query, limit=60, offset=20, sort="date")
+        got = loaded.search(query, limit=60, offset=20, sort="date")
+        assert ids(got.hits) == ids(want.hits)
+
+
+@pytest.mark.postgres
+def test_bounded_ranking_pages_through_every_match(loaded: PostgresStore) -> None:
+    full = PostgresStore(loaded.url, rank_window=0)
+    narrow = PostgresStore(loaded.url, rank_window=20)
+    try:
+        everything = full.search("taiwan OR quemoy", limit=1000)
+        seen: list[str] = []
+        for offset in range(0, everything.total, 15):
+            page = narrow.search("taiwan OR quemoy", limit=15, offset=offset)
+            assert page.total == everything.total
+            seen.extend(ids(page.hits))
+        assert sorted(seen) == sorted(ids(everything.hits))
+        scores = [h.score for h in everything.hits]
+        assert scores == sorted(scores, reverse=True) and scores[0] > scores[-1]
+    finally:
+        full.close()
+        narrow.close()
+
+
+@pytest.mark.postgres
+def test_hits_carry_snippet_highlights_and_page(loaded: PostgresStore) -> None:
+    res = loaded.search('"cease fire"', limit=20)
+    assert len(res.hits) >= 10
+    for hit in res.hits:
+        doc = loaded.get(hit.id)
+        assert hit.title == doc.title and hit.sender == [p.name for p in doc.sender]
+        texts = [doc.text, *(n.text for n in doc.notes)]
+        if not any("cease fire" in " ".join(tokenize(t)) for t in texts):
+            continue  # a title hit: the snippet is the opening, without highlights
+        assert hit.highlights
+        for start, end in hit.highlights:
+            assert " ".join(hit.snippet[start:end].lower().split()) == "cease fire"
+        assert hit.page in [p.page for p in doc.pages] + [n.page for n in doc.notes]
+
+
+@pytest.mark.postgres
+def test_a_hit_after_a_page_break_reports_that_page(store: PostgresStore) -> None:
+    text = "Opening words on the first page.\n\nThe Quemoy shelling resumed at dawn."
+    doc = Document(
+        id="v/d1",
+        volume="v",
+        title="Shelling",
+        text=text,
+        pages=[PageBreak(page="233", offset=0), PageBreak(page="234", offset=34)],
+        first_page="233",
+        notes=[Note(n="1", text="Blockade noted in telegram 631.", page="233")],
+    )
+    store.put([doc])
+    hit = store.search("shelling resumed").hits[0]
+    assert hit.page == "234"
+    assert hit.snippet[hit.highlights[0][0] : hit.highlights[0][1]] == "shelling"
+    assert store.search("blockade").hits[0].page == "233"  # a hit in a note: its page
+
+
+@pytest.mark.postgres
+def test_malformed_queries_raise_query_errors(loaded: PostgresStore) -> None:
+    for bad in ('"open phrase', "colour:red", "date:1958-13", "(taiwan", "OR taiwan"):
+        with pytest.raises(QueryError):
+            loaded.search(bad)
+
+
+@pytest.mark.postgres
+def test_reingest_is_idempotent_and_updates_in_place(store: PostgresStore) -> None:
+    docs = make_corpus(30, seed=9)
+    assert store.put(docs) == [Outcome.ADDED] * 30
+    assert store.put(docs) == [Outcome.UNCHANGED] * 30
+    changed = docs[3].model_copy(update={"title": "Quemoy Revisited"})
+    moved = docs[4].model_copy(update={"origin": "elsewhere.xml"})  # the same content
+    assert store.put([changed, moved]) == [Outcome.UPDATED, Outcome.UNCHANGED]
+    assert store.get(changed.id).title == "Quemoy Revisited"
+    assert store.search("revisited").total == 1
+    assert store.stats().documents == 30
+    assert store.check() == []
+
+
+@pytest.mark.postgres
+def test_a_batch_with_a_duplicate_id_keeps_the_last(store: PostgresStore) -> None:
+    a = Document(id="v/d1", title="First")
+    b = Document(id="v/d1", title="Second")
+    assert store.put([a, b]) == [Outcome.ADDED, Outcome.UPDATED]
+    assert store.get("v/d1").title == "Second"
+
+
+@pytest.mark.postgres
+def test_a_failed_batch_leaves_nothing_behind(
+    store: PostgresStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = make_corpus(40, seed=5)
+    store.put(docs[:10])
+    real = store._write_rows
+
+    def crash(writes):  # type: ignore[no-untyped-def]
+        real(writes)  # every row is written ...
+        raise RuntimeError("connection lost")  # ... and then the batch dies
+
+    monkeypatch.setattr(store, "_write_rows", crash)
+    with pytest.raises(RuntimeError):
+        store.put(docs[10:])
+    monkeypatch.undo()
+    assert store.stats().documents == 10
+    assert store.search("").total == 10
+    assert store.check() == []
+    assert store.put(docs) == [Outcome.UNCHANGED] * 10 + [Outcome.ADDED] * 30
+
+
+@pytest.mark.postgres
+def test_a_record_postgres_refuses_fails_alone(store: PostgresStore) -> None:
+    good = make_corpus(5, seed=6)
+    bad = Document(id="v/bad", title="Bad", text="a NUL \x00 byte")
+    outcomes = store.put([*good[:2], bad, *good[2:]])
+    assert outcomes == [Outcome.ADDED] * 2 + [Outcome.FAILED] + [Outcome.ADDED] * 3
+    assert store.stats().documents == 5
+
+
+_CHILD = """
+import sys
+from despatch.store.postgres import PostgresStore
+from tests.store.pg_corpus import make_corpus
+docs = make_corpus(3000, seed=7)
+store = PostgresStore(sys.argv[1])
+for i in range(0, len(docs), 25):
+    store.put(docs[i : i + 25])
+    print(i, flush=True)
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_killed_mid_ingest_then_rerun_completes(pg_url: str) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, pg_url],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert child.stdout is not None
+    for _ in range(3):  # let a few batches commit, then kill it mid-write
+        child.stdout.readline()
+    time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    store = PostgresStore(pg_url)
+    try:
+        assert store.check() == []
+        count = store.stats().documents
+        assert 75 <= count < 3000 and count % 25 == 0  # whole batches only
+        docs = make_corpus(3000, seed=7)
+        outcomes = store.put(docs)
+        assert outcomes.count(Outcome.UNCHANGED) == count
+        assert outcomes.count(Outcome.ADDED) == 3000 - count
+        assert store.stats().documents == 3000
+    finally:
+        store.close()
+
+
+@pytest.mark.postgres
+def test_records_volumes_authority_and_links(store: PostgresStore) -> None:
+    docs = make_corpus(30, seed=8)
+    store.put(docs)
+    ref = MemoryStore(docs)
+    volume = Volume(
+        id="frus1958-60v19",
+        title="China",
+        persons=[Entry(id="p_KNS1", kind="person", name="Khrushchev, Nikita S.")],
+        terms=[Entry(id="t_Niact1", kind="term", name="Niact", description="night action")],
+    )
+    assert store.put_volume(volume) == Outcome.ADDED
+    assert store.put_volume(volume) == Outcome.UNCHANGED
+    assert store.put_volume(volume.model_copy(update={"title": "China (2)"})) == Outcome.UPDATED
+    assert [v.id for v in store.volumes()] == ["frus1958-60v19"]
+    assert store.get_volume("frus1958-60v19").title == "China (2)"
+    assert store.authority("p_KNS1").name == "Khrushchev, Nikita S."
+    assert store.authority("t_Niact1", volume="frus1958-60v19").description == "night action"
+    for doc in docs:
+        assert store.get(doc.id) == doc
+        assert store.cited_by(doc.id) == ref.cited_by(doc.id)
+        assert store.neighbors(doc.id) == ref.neighbors(doc.id)
+    assert any(store.cited_by(d.id) for d in docs)
+    for vol in ("frus1958-60v17", "frus1958-60v19"):
+        assert store.volume_documents(vol) == ref.volume_documents(vol)
+    ref.put_volume(volume)
+    assert store.stats() == ref.stats()
+
+
+@pytest.mark.postgres
+def test_missing_things_raise_not_found(store: PostgresStore) -> None:
+    from despatch.errors import NotFound
+
+    for call in (
+        lambda: store.get("nope/d1"),
+        lambda: store.get_volume("nope"),
+        lambda: store.authority("p_NOPE"),
+        lambda: store.neighbors("nope/d1"),
+    ):
+        with pytest.raises(NotFound):
+            call()
+
+
+@pytest.mark.postgres
+def test_opening_again_migrates_nothing_and_newer_schemas_are_refused(pg_url: str) -> None:
+    PostgresStore(pg_url).close()
+    store = PostgresStore(pg_url)
+    store.close()
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        versions = [r[0] for r in conn.execute("SELECT version FROM despatch_schema")]
+        assert versions == [1]
+        conn.execute("INSERT INTO despatch_schema (version) VALUES (99)")
+    with pytest.raises(SchemaMismatch, match="schema version 99"):
+        PostgresStore(pg_url)
+
+
+@pytest.mark.postgres
+def test_the_tei_sample_is_searchable(store: PostgresStore) -> None:
+    from despatch.readers import read_path
+
+    records = list(read_path(TEI_V19))
+    docs = [r for r in records if isinstance(r, Document)]
+    for vol in (r for r in records if isinstance(r, Volume)):
+        store.put_volume(vol)
+    assert set(store.put(docs)) == {Outcome.ADDED}
+    ref = MemoryStore(docs)
+    for query in ("Quemoy", "type:telegram", "volume:frus1958-60v19", '"Chiang Kai-shek"'):
+        _same_results(
+            ref.search(query, limit=100, facets=True), store.search(query, limit=100, facets=True)
+        )
+    assert store.search("volume:frus1958-60v19").total == len(docs)
