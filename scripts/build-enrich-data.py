@@ -9,6 +9,7 @@ provenance) and the bundled TEI excerpts in ``samples/tei``, and writes:
 
 * ``frus-volumes.tsv``    verbatim copy (only if missing: the TEI reader shares it)
 * ``people.tsv.gz``       one row per person: id, names, active years, one identification
+                          (plus the few curated rows of ``scripts/people-extra.tsv``)
 * ``terms.tsv``           the Lists of Abbreviations (term, expansion, source)
 * ``volume-lists.tsv``    the Lists of Persons/Abbreviations of the bundled sample volumes
 * ``places.tsv``          countries (POCOM missions) plus the curated capitals/places list
@@ -94,6 +95,11 @@ def build_people(src: Path) -> None:
                 + "\n"
             )
             rows += 1
+        # People the Office of the Historian's database lacks but FRUS texts name (curated,
+        # with a "extra-" id prefix so their keys never clash with the database's).
+        for r in _read_tsv(ROOT / "scripts" / "people-extra.tsv"):
+            fh.write("\t".join(r[k] for k in r) + "\n")
+            rows += 1
     print(f"{out.name}: {rows} people, {out.stat().st_size:,} bytes")
 
 
@@ -121,7 +127,11 @@ def build_volume_lists() -> None:
             vol = tree.getroot().get("{http://www.w3.org/XML/1998/namespace}id") or ""
             if not vol:
                 idno = tree.find(".//tei:publicationStmt/tei:idno[@type='frus']", NS)
-                vol = idno.text.strip() if idno is not None and idno.text else path.stem.split("-ex")[0]
+                vol = (
+                    idno.text.strip()
+                    if idno is not None and idno.text
+                    else path.stem.split("-ex")[0]
+                )
             for kind, tag in (("person", "persName"), ("term", "term")):
                 for el in tree.xpath(f"//tei:item/tei:hi/tei:{tag}[@xml:id]", namespaces=NS):
                     item = el.getparent().getparent()

@@ -1,0 +1,641 @@
+"""People, places, organisations and abbreviations in a document, as ``Span``s.
+
+Two sources of spans:
+
+* what the reader already marked (TEI ``<persName corresp>`` and ``<gloss target>``): kept
+  as they are and labelled from the volume's List of Persons / Abbreviations;
+* mentions found in the body text and notes by dictionary matching (``lexicon.Lexicon``)
+  against, in order of trust: the volume's own lists (from the ``Volume`` record, or the
+  bundled lists of the sample volumes), the Lists of Abbreviations table, the gazetteer,
+  organisation names taken from abbreviation expansions, and the Office of the Historian's
+  people database.
+
+Ambiguity is settled the way an editor would: a full name beats a surname; people not
+active in the document's years are dropped; a title before a surname ("Secretary Dulles",
+"President Chiang") picks the person whose identification carries it; a surname used
+elsewhere in the same document with a full name takes that person ("one sense per
+document"); otherwise the person listed in many more volumes, or no key at all (the span
+is kept, its label lists the candidates). Surnames that are common English words ("Green",
+"Young", "Bush") match only after a title ("Mr. Green").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from despatch.enrich.authority import Authority, default_authority, volume_years
+from despatch.enrich.lexicon import Candidate, Lexicon, Match
+from despatch.model import AuthorityEntry, Document, Span, Volume
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+TIER_VOLUME, TIER_TERM, TIER_PLACE, TIER_ORG, TIER_PERSON = 0, 1, 2, 3, 4
+
+# Titles that may stand before a name, longest first (stripped from "Surname, Title Forenames").
+_NAME_TITLES = sorted(
+    """General of the Army|Fleet Admiral|Brigadier General|Major General|Lieutenant General
+    |Vice Admiral|Rear Admiral|Lieutenant Colonel|Air Chief Marshal|Air Marshal|Field Marshal
+    |Marshal of the Soviet Union|Generalissimo|General|Admiral|Colonel|Major|Captain|Commander
+    |Lieutenant|Marshal|Sir|Dr.|Ambassador|Prince|Princess|King|Queen|Emperor|Sheikh|Shaikh
+    |Monsignor|Reverend|Father|Madame|Mrs.|Mr.|Senator|Premier|President|Chairman
+    |Prime Minister|Foreign Minister|Secretary|Vice President|Chancellor|Mayor|Governor
+    |Lord|Lady|Count|Baron|Shah|Imam|Sultan|Emir|Amir|Crown Prince|Pope|Cardinal|Bishop""".replace(
+        "\n", ""
+    )
+    .replace("    ", "")
+    .split("|"),
+    key=len,
+    reverse=True,
+)
+_SUFFIXES = {"Jr.", "Sr.", "II", "III", "IV", "Jr", "Sr"}
+
+# Words before a name that say "a person follows"; those that are also roles are matched
+# against the candidates' identifications.
+_CUES = frozenset(
+    _words(
+        """
+        Mr Mrs Miss Dr Sir Madame Mme President Premier Prime Minister Secretary Ambassador
+        Admiral General Generalissimo Marshal Chairman Director Senator Congressman Governor
+        Chancellor King Queen Emperor Prince Consul Counselor Colonel Captain Commander
+        Deputy Assistant Under Vice Chief Foreign Defense State Generalissimo Representative
+        Judge Justice Bishop Cardinal Pope Shah Sultan Sheikh Chargé Attaché Lieutenant
+        Major
+        """
+    )
+)
+
+# Capitalised common words that are also surnames: matched only after a title.
+_COMMON = frozenset(
+    _words(
+        """
+        A About After All Also An And Any Are As At Be Bell Best Black Blue Bond Boyd Brown
+        Bush But By Call Can Carter Case Chance Church Clay Cook Cross Day Dean Do Down Duke
+        Each East Even Fair Far Field Fields Fish Ford Fox Free Friend French Frost Gay
+        Glass Gold Good Grace Grant Gray Green Grey Hall Hand Hard Hart Heart Hill Holiday
+        Hope House Howe Hunt If In Is It Jay Just Justice King Knight Lake Lamb Land Lane
+        Law Lay Lee Little Long Love Low Major Man March Mark Mason May Mayo Mills Miller
+        More Moore Much New Noble North Now Of Or Page Park Parker Parsons Person Pierce
+        Pope Post Power Price Read Reed Rich Rice River Road Rock Rose Rush Sale Say See
+        Short Small Snow So South Sound Spring Staff Stone Strong Summer Swift Temple That
+        The Then This Thomas Those Tower Trade Troy Turner Under Upon Very Wade Walker Wall
+        Ward Warren Waters Way Well Wells West White Will Wise Wolf Wood Woods Young Acting
+        Affairs Army Central Chief Commission Committee Council Defense Department Embassy
+        Foreign General Government High House Mission National Navy Office Party President
+        Secretary Senate State States Union United World January February April June July
+        August September October November December Monday Tuesday Wednesday Thursday Friday
+        Saturday Sunday The You Your Yours Our They Them Their She Her His Him Who What When
+        Where Why How Which With From For Into Over Here There Not Only Such Than Yes One
+        Two Three Four Five First Last Next Other Some Most Many Both Few Said Says Since
+        Still Soon Though Through Until While Whom Whose Would Could Should Shall Must Might
+        Again Against Among Before Between During Every Except Further However Indeed Just
+        Later Like Near Never Once Perhaps Quite Rather Really Several Today Tomorrow
+        Yesterday Above Below Across Along Around Behind Beyond Inside Outside Within
+        Without Toward Towards Eventually Certainly Communist Communists Chinese Soviet
+        American Americans British Russian Russians Mister Premier Peace War Asia Europe
+        Africa America Islands Island Straits Strait Power Powers Minister Ambassador
+        Admiral Chairman Director Foreign Sea Air Forces Far Middle Near
+        """
+    )
+)
+
+# Given names that are also single-name entries in the people database ("Albert").
+_GIVEN = frozenset(
+    _words(
+        """
+        Albert Alexander Alfred Andrew Arthur Charles David Edward Francis Frederick George
+        Harold Henry Hugh Isabella James John Joseph Louis Mary Michael Nicholas Paul Peter
+        Philip Richard Robert Thomas Victor Victoria William
+        """
+    )
+)
+
+_ORG_WORDS = re.compile(
+    r"\b(Department|Bureau|Office|Committee|Council|Agency|Organization|Organisation|"
+    r"Commission|Mission|Nations|Command|Staff|Party|Association|Administration|Board|"
+    r"Service|Force|Forces|Fleet|Army|Navy|Congress|Senate|Treaty|Pact|Union|Bank|Fund)\b"
+)
+_ORGS = (
+    ("Department of State", "Department of State"),
+    ("State Department", "Department of State"),
+    ("United Nations", "United Nations"),
+    ("Security Council", "United Nations Security Council"),
+    ("General Assembly", "United Nations General Assembly"),
+    ("Joint Chiefs of Staff", "Joint Chiefs of Staff"),
+    ("National Security Council", "National Security Council"),
+    ("Central Intelligence Agency", "Central Intelligence Agency"),
+    ("Communist Party of the Soviet Union", "Communist Party of the Soviet Union"),
+    ("Chinese Communist Party", "Chinese Communist Party"),
+    ("Communist party of China", "Chinese Communist Party"),
+    ("Kuomintang", "Kuomintang (Nationalist Party of China)"),
+    ("Seventh Fleet", "United States Seventh Fleet"),
+    ("North Atlantic Treaty Organization", "North Atlantic Treaty Organization"),
+)
+_TWO_LETTER_WORDS = frozenset(
+    _words(
+        """
+        AM AN AS AT BE BY DO GO HE IF IN IS IT ME MY NO OF OH ON OR SO TO UP US WE
+        """
+    )
+)
+_TELEGRAPHESE = frozenset(
+    _words(
+        """
+        reftel urtel ourtel mytel infotel reourtel deptel embtel rptd msg govt memcom elint
+        """
+    )
+)
+_TERM_STOP = frozenset(
+    _words(
+        """
+        Committee Office Minister Foreign Relations Ser Agency Department Chief
+        """
+    )
+)
+_WORD = re.compile(r"[\w.]+")
+
+
+# --------------------------------------------------------------------------- name forms
+
+
+def _strip_title(forenames: str) -> tuple[str, str | None]:
+    for t in _NAME_TITLES:
+        if forenames.startswith(t + " "):
+            return forenames[len(t) + 1 :].strip(), t
+        if forenames == t:
+            return "", t
+    return forenames, None
+
+
+def name_forms(name: str) -> tuple[list[str], str | None]:
+    """The full forms a listed name takes in running text, and its surname.
+
+    ``"Khrushchev, Nikita S."`` → (["Nikita S. Khrushchev", "N. S. Khrushchev",
+    "Nikita Khrushchev", "N. Khrushchev"], "Khrushchev"); ``"Chiang Kai-shek,
+    Generalissimo"`` → (["Chiang Kai-shek"], "Chiang"); ``"Chou En-lai (Zhou Enlai)"``
+    gives both spellings.
+    """
+    name = " ".join(name.split())
+    paren = re.match(r"^(.*?)\s*\(([^()]+)\)\s*(,.*)?$", name)
+    if paren:
+        a, b, rest = paren.group(1), paren.group(2), paren.group(3) or ""
+        forms_a, sur_a = name_forms(a + rest)
+        forms_b, _ = name_forms(b + rest) if not re.search(r"\d", b) else ([], None)
+        return forms_a + [f for f in forms_b if f not in forms_a], sur_a
+    if ", " in name:
+        surname, rest = name.split(", ", 1)
+        parts = [p for p in rest.split(", ") if p]
+        forenames = parts[0] if parts else ""
+        suffix = next((p for p in parts[1:] if p in _SUFFIXES), None)
+        forenames, _title = _strip_title(forenames)
+        if " " not in surname and surname.islower():
+            return [], None
+        if not forenames:
+            # "Chiang Kai-shek, Generalissimo": a name in Chinese order with a title
+            if " " in surname:
+                return [surname], surname.split()[0]
+            return [], surname
+        words = forenames.split()
+        initials = " ".join(w[0] + "." for w in words if w[:1].isalpha())
+        forms = [f"{forenames} {surname}", f"{initials} {surname}"]
+        if len(words) > 1:
+            forms += [f"{words[0]} {surname}", f"{words[0][0]}. {surname}"]
+        if suffix:
+            forms.append(f"{forenames} {surname}, {suffix}")
+        return list(dict.fromkeys(forms)), surname
+    stripped, title = _strip_title(name)
+    if title and stripped:
+        # "Premier Khrushchev", "King Abdullah II": the name without its title
+        if " " not in stripped:
+            return [], stripped
+        return [stripped], None
+    words = name.split()
+    if len(words) == 1:
+        return [], name
+    if len(words) == 2 and ("-" in words[1] or (words[1][:1].isupper() and words[0][:1].isupper())):
+        # East Asian order ("Chiang Kai-shek", "Mao Zedong"): the family name comes first
+        return [name], words[0]
+    return [name], None
+
+
+# --------------------------------------------------------------------------- lexicons
+
+
+def _person_label(name: str, identification: str) -> str:
+    return f"{name}, {identification}" if identification else name
+
+
+def _volume_lexicon_entries(
+    entries: list[AuthorityEntry],
+) -> list[tuple[str, Candidate]]:
+    pairs: list[tuple[str, Candidate]] = []
+    for e in entries:
+        if e.kind == "person":
+            label = _person_label(e.name, e.description)
+            forms, surname = name_forms(e.name)
+            for f in forms:
+                pairs.append((f, Candidate(e.id, "person", e.name, label, TIER_VOLUME)))
+            if surname and len(surname) > 2:
+                pairs.append(
+                    (
+                        surname,
+                        Candidate(
+                            e.id,
+                            "person",
+                            e.name,
+                            label,
+                            TIER_VOLUME,
+                            is_partial=True,
+                            needs_cue=surname in _COMMON,
+                        ),
+                    )
+                )
+        else:
+            term = e.name.strip()
+            if len(term) < 2:
+                continue
+            pairs.append((term, Candidate(e.id, "term", term, e.description or term, TIER_VOLUME)))
+    return pairs
+
+
+_VOLUME_LEXICONS: dict[tuple[str, ...], Lexicon] = {}
+
+
+def _volume_lexicon_cached(volume_id: str, entries: list[AuthorityEntry]) -> Lexicon:
+    # Cheap key: a volume's lists do not change between two documents of one ingest.
+    key = (volume_id, str(len(entries)), *(f"{e.id}\t{e.name}" for e in entries[-1:]))
+    lex = _VOLUME_LEXICONS.get(key)
+    if lex is None:
+        if len(_VOLUME_LEXICONS) >= 64:
+            _VOLUME_LEXICONS.clear()
+        lex = Lexicon()
+        lex.add_all(_volume_lexicon_entries(entries))
+        lex = _VOLUME_LEXICONS[key] = lex.freeze()
+    return lex
+
+
+def volume_lexicon(volume: Volume | str | None, authority: Authority | None = None) -> Lexicon:
+    """The matcher for a volume's own Lists of Persons and Abbreviations."""
+    if isinstance(volume, Volume):
+        entries = [*volume.persons, *volume.terms]
+        if entries:
+            return _volume_lexicon_cached(volume.id, entries)
+        volume = volume.id
+    auth = authority or default_authority()
+    return _volume_lexicon_cached(volume or "", auth.volume_entries(volume))
+
+
+def _term_ok(term: str) -> bool:
+    """Whether a term of the table is safe to look for in running text."""
+    if len(term) < 2 or not term[:1].isalpha() or term in _TERM_STOP:
+        return False
+    if term.islower():
+        return term in _TELEGRAPHESE  # "despatch", "scope", "para" are words, not terms
+    if " " in term:
+        return sum(ch.isupper() for ch in term) >= 3  # "DEW Line", not "Foreign Relations"
+    capitals = sum(ch.isupper() for ch in term)
+    if capitals == 1 and term[1:].islower():
+        # "Deptel", "Niact", "Tosec" are telegraphese; "Rep", "Sec", "Phil" are words or names
+        return len(term) >= 5 and term not in _COMMON
+    return not (len(term) == 2 and term in _TWO_LETTER_WORDS)
+
+
+def build_global_lexicon(auth: Authority) -> Lexicon:
+    """The matcher over the terms table, gazetteer, organisations and people database."""
+    lex = Lexicon()
+    seen_terms: dict[str, str] = {}
+    source_rank = {"frus1958-60v19": 0, "frus1958-60v02": 1}
+    for t in sorted(auth.terms, key=lambda t: source_rank.get(t.source, 2)):
+        if t.term in seen_terms or not _term_ok(t.term):
+            continue
+        seen_terms[t.term] = t.expansion
+        lex.add(t.term, Candidate(f"term:{t.term}", "term", t.term, t.expansion, TIER_TERM))
+        org = re.split(r"[;,]", t.expansion)[0].strip()
+        if (
+            len(org.split()) >= 2
+            and org[:1].isupper()
+            and _ORG_WORDS.search(org)
+            and not org.startswith(("Office of the", "Assistant", "Deputy"))
+        ):
+            label = f"{t.expansion} ({t.term})"
+            lex.add(org, Candidate(f"term:{t.term}", "organization", org, label, TIER_ORG))
+    for surface, label in _ORGS:
+        lex.add(surface, Candidate(None, "organization", label, label, TIER_ORG))
+    for pl in auth.places:
+        desc = pl.kind if pl.country in {"", pl.name} else f"{pl.kind}, {pl.country}"
+        label = f"{pl.name} ({desc})"
+        for surface in (pl.name, *pl.variants):
+            if surface.isupper() and surface in seen_terms:
+                continue  # "USSR", "PRC": the abbreviation list labels these
+            lex.add(surface, Candidate(f"place:{pl.name}", "place", pl.name, label, TIER_PLACE))
+    for p in auth.people:
+        label = _person_label(p.name, p.identification)
+        surnames: set[str] = set()
+        for name in (p.name, *p.variants):
+            forms, surname = name_forms(name)
+            for f in forms:
+                if len(f) > 3:
+                    lex.add(
+                        f,
+                        Candidate(
+                            p.key,
+                            "person",
+                            p.name,
+                            label,
+                            TIER_PERSON,
+                            p.first_year,
+                            p.last_year,
+                            p.n_volumes,
+                        ),
+                    )
+            if surname:
+                surnames.add(surname)
+        if p.n_volumes < 1 and not p.key.startswith("people:extra-"):
+            continue  # POCOM-only people: full names only
+        for surname in surnames:
+            if len(surname) < 3 or surname in _GIVEN or not surname[:1].isupper():
+                continue
+            lex.add(
+                surname,
+                Candidate(
+                    p.key,
+                    "person",
+                    p.name,
+                    label,
+                    TIER_PERSON,
+                    p.first_year,
+                    p.last_year,
+                    p.n_volumes,
+                    is_partial=True,
+                    needs_cue=surname in _COMMON,
+                ),
+            )
+    return lex.freeze()
+
+
+def global_lexicon(authority: Authority | None = None) -> Lexicon:
+    """The global matcher for ``authority`` (the bundled tables by default), built once."""
+    auth = authority or default_authority()
+    lex = auth.cache.get("global_lexicon")
+    if not isinstance(lex, Lexicon):
+        lex = auth.cache["global_lexicon"] = build_global_lexicon(auth)
+    return lex
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _cues_before(text: str, start: int) -> list[str]:
+    """The title words right before a name ("State Secretary" before "Dulles"), nearest last.
+
+    Only words that run up to the name count: "Foreign Relations, The" has none.
+    """
+    window = text[max(0, start - 40) : start]
+    cues: list[str] = []
+    for w in reversed(window.split(" ")[:-1] if window.endswith(" ") else []):
+        w = w.rstrip(".")
+        if w not in _CUES:
+            break
+        cues.append(w)
+        if len(cues) == 3:
+            break
+    return cues
+
+
+def _era_ok(c: Candidate, year: int | None) -> bool:
+    """Whether the person could be named in a document of ``year`` (not before their time)."""
+    if year is None or c.first_year is None:
+        return True
+    return c.first_year - 3 <= year
+
+
+def _in_era(c: Candidate, year: int | None) -> bool:
+    if year is None or c.first_year is None or c.last_year is None:
+        return True
+    return c.first_year - 3 <= year <= c.last_year + 3
+
+
+def _choose(
+    m: Match, text: str, year: int | None, discourse: Counter[str]
+) -> tuple[Candidate | None, list[Candidate]]:
+    """The candidate a match names, or (None, remaining candidates) when undecided."""
+    best_tier = min(c.tier for c in m.candidates)
+    cands = [c for c in m.candidates if c.tier == best_tier]
+    cues = _cues_before(text, m.start) if any(c.kind == "person" for c in cands) else []
+    cands = [c for c in cands if not c.needs_cue or cues]
+    kept = [c for c in cands if _era_ok(c, year)]
+    if kept or any(c.is_partial for c in cands):
+        cands = kept
+    current = [c for c in cands if _in_era(c, year)]
+    if current and len(current) < len(cands):
+        cands = current  # the people of the document's own years first
+    if not cands:
+        return None, []
+    if len(cands) == 1 or len({(c.kind, c.name) for c in cands}) == 1:
+        return cands[0], cands
+    if cues:
+        role_cues = {c.lower() for c in cues} - {"mr", "mrs", "miss", "dr", "sir", "madame"}
+        hits = [
+            c
+            for c in cands
+            if role_cues and any(re.search(rf"\b{r}\b", c.label.lower()) for r in role_cues)
+        ]
+        if len(hits) == 1:
+            return hits[0], cands
+    known = [c for c in cands if c.key is not None and discourse[c.key] > 0]
+    if len(known) == 1:
+        return known[0], cands
+    return None, cands
+
+
+def _decide(cands: list[Candidate], discourse: Counter[str]) -> Candidate | None:
+    known = sorted(
+        (c for c in cands if c.key is not None and discourse[c.key] > 0),
+        key=lambda c: -discourse[c.key or ""],
+    )
+    if known:
+        return known[0]
+    ranked = sorted(cands, key=lambda c: -c.weight)
+    if ranked and (len(ranked) == 1 or ranked[0].weight >= 2 * max(ranked[1].weight, 1)):
+        return ranked[0]
+    return None
+
+
+def _merge(matches_by_lexicon: list[list[Match]]) -> list[Match]:
+    """One non-overlapping list: longest first; equal spans pool their candidates."""
+    pooled: dict[tuple[int, int], Match] = {}
+    for matches in matches_by_lexicon:
+        for m in matches:
+            got = pooled.get((m.start, m.end))
+            if got is None:
+                pooled[(m.start, m.end)] = Match(m.start, m.end, m.surface, list(m.candidates))
+            else:
+                got.candidates.extend(m.candidates)
+    out: list[Match] = []
+    limit = -1
+    for m in sorted(pooled.values(), key=lambda x: (x.start, -(x.end - x.start))):
+        if m.start >= limit:
+            out.append(m)
+            limit = m.end
+    return out
+
+
+def document_year(doc: Document) -> int | None:
+    """The year a document was written, from its date, date evidence or volume."""
+    for value in (doc.date.value, doc.date.not_before, *(d.value for d in doc.dates)):
+        if value and value[:4].isdigit():
+            return int(value[:4])
+    for src in doc.archival:
+        if src.file_date and src.file_date[:4].isdigit():
+            return int(src.file_date[:4])
+    if doc.volume:
+        years = volume_years(doc.volume)
+        if years:
+            return (years[0] + years[1]) // 2
+    return None
+
+
+def find_entities(
+    doc: Document,
+    *,
+    volume: Volume | None = None,
+    authority: Authority | None = None,
+) -> list[Span]:
+    """Entity spans in the body text and notes of ``doc`` (new ones only, not the reader's).
+
+    Spans overlapping a span the reader already marked are left out.
+    """
+    auth = authority or default_authority()
+    lexicons = [volume_lexicon(volume or doc.volume, auth), global_lexicon(auth)]
+    year = document_year(doc)
+    texts: list[tuple[str | None, str]] = [(None, doc.text)]
+    texts += [(note.id or note.n, note.text) for note in doc.notes]
+    taken: dict[str | None, list[tuple[int, int]]] = {}
+    for s in doc.spans:
+        taken.setdefault(s.note, []).append((s.start, s.end))
+
+    found: list[tuple[str | None, str, Match]] = []
+    for note, text in texts:
+        if not text:
+            continue
+        for m in _merge([lex.scan(text) for lex in lexicons if len(lex)]):
+            if any(m.start < e and s < m.end for s, e in taken.get(note, ())):
+                continue
+            found.append((note, text, m))
+
+    discourse: Counter[str] = Counter(s.key for s in doc.spans if s.key)
+    decided: list[tuple[str | None, Match, Candidate | None, list[Candidate]]] = []
+    for note, text, m in found:
+        chosen, cands = _choose(m, text, year, discourse)
+        if chosen is not None and chosen.key and not chosen.is_partial:
+            discourse[chosen.key] += 1
+        decided.append((note, m, chosen, cands))
+    for _note, _m, chosen, _c in decided:
+        if chosen is not None and chosen.key and chosen.is_partial:
+            discourse[chosen.key] += 1
+
+    spans: list[Span] = []
+    for note, m, chosen, cands in decided:
+        if chosen is None:
+            if not cands:
+                continue
+            chosen = _decide(cands, discourse)
+        if chosen is None:
+            names = "; ".join(dict.fromkeys(c.name for c in cands[:3]))
+            kind = cands[0].kind
+            label = f"{m.surface}: one of {names}" + ("; …" if len(cands) > 3 else "")
+            spans.append(
+                Span.model_construct(
+                    start=m.start,
+                    end=m.end,
+                    kind=kind,
+                    text=m.surface,
+                    key=None,
+                    label=label,
+                    note=note,
+                )
+            )
+            continue
+        spans.append(
+            Span.model_construct(
+                start=m.start,
+                end=m.end,
+                kind=chosen.kind,
+                text=(doc.text if note is None else _note_text(doc, note))[m.start : m.end],
+                key=chosen.key,
+                label=chosen.label,
+                note=note,
+            )
+        )
+    return spans
+
+
+def _note_text(doc: Document, note_key: str) -> str:
+    for note in doc.notes:
+        if (note.id or note.n) == note_key:
+            return note.text
+    return ""
+
+
+def label_spans(
+    doc: Document, *, volume: Volume | None = None, authority: Authority | None = None
+) -> list[Span]:
+    """The reader's spans, each labelled from the volume's lists when it has a key.
+
+    Keys keep the form ``p_KNS1`` (a leading ``#`` is dropped). Spans without a key
+    (``<persName>`` with no ``@corresp``) are labelled when their text names exactly one
+    person of the volume's list.
+    """
+    auth = authority or default_authority()
+    entries: dict[str, AuthorityEntry] = {}
+    for e in (volume.persons + volume.terms) if volume else []:
+        entries[e.id] = e
+    for e in auth.volume_entries(volume.id if volume else doc.volume):
+        entries.setdefault(e.id, e)
+    vlex = volume_lexicon(volume or doc.volume, auth)
+    out: list[Span] = []
+    for s in doc.spans:
+        key = s.key.lstrip("#") if s.key else None
+        label = s.label
+        if key and not label:
+            entry = entries.get(key)
+            if entry is not None:
+                label = (
+                    _person_label(entry.name, entry.description)
+                    if entry.kind == "person"
+                    else entry.description
+                )
+        elif key is None and not label and s.kind in {"person", "term"}:
+            cands = [c for c in vlex.candidates(s.text) if c.kind == s.kind]
+            if len({c.key for c in cands}) == 1:
+                key, label = cands[0].key, cands[0].label
+        if key != s.key or label != s.label:
+            s = s.model_copy(update={"key": key, "label": label})
+        out.append(s)
+    return out
+
+
+def enrich_entities(
+    doc: Document, *, volume: Volume | None = None, authority: Authority | None = None
+) -> Document:
+    """``doc`` with the reader's spans labelled and the mentions found added, in order."""
+    labelled = label_spans(doc, volume=volume, authority=authority)
+    tmp = doc.model_copy(update={"spans": labelled})
+    found = find_entities(tmp, volume=volume, authority=authority)
+    spans = sorted(labelled + found, key=lambda s: (s.note or "", s.start, s.end))
+    return doc.model_copy(update={"spans": spans})
+
+
+__all__ = [
+    "build_global_lexicon",
+    "document_year",
+    "enrich_entities",
+    "find_entities",
+    "global_lexicon",
+    "label_spans",
+    "name_forms",
+    "volume_lexicon",
+]
