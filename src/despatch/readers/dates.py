@@ -68,6 +68,7 @@ _DMY = re.compile(
 _MY = re.compile(rf"\b{_MONTH}\s+(?P<year>1[6-9]\d\d|20\d\d)\b")
 _MD = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})")
 _UNDATED = re.compile(r"^\W*(?:undated|no date|n\.\s?d\.)\W*$", re.IGNORECASE)
+_PAREN_DATE = re.compile(r"^[^()]{1,60}?\s*\((?=[^()]*\d{4}\.?\)\.?$)([^()]+)\)\.?$")
 _DATELINE_PREFIX = re.compile(
     r"^(?:(?P<kind>Cablegram|Telegram|Airgram|Despatch|Circular|Message)\s+(?:No\.\s*)?"
     r"(?P<serial>[\w-]+)\s*,\s*)?",
@@ -244,6 +245,14 @@ def parse_dateline(text: str) -> Dateline | None:
     if best is None:
         return None
     tail = line[best.end() :].strip(" .,;")
+    paren = _PAREN_DATE.match(line)
+    if paren is not None and best.start() >= paren.start(1):
+        # "20th Chinese Moon. (November 11, 1900.)": a date given in parentheses
+        evidence = DateEvidence(
+            value=_iso(best) or "", source=DateSource.DATELINE, text=line,
+            confidence=Confidence.CERTAIN,
+        )  # fmt: skip
+        return Dateline(text=line, place=None, evidence=evidence)
     if tail and not tail.startswith("("):  # a sentence that contains a date, not a dateline
         return None
     iso = _iso(best)

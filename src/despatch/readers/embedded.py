@@ -41,20 +41,20 @@ _KINDS = {
     "aide-mémoire": DocumentType.NOTE,
     "statement": DocumentType.STATEMENT,
 }
+_QUOTES = re.compile("[“”]")
 _TITLES = ("President", "Secretary", "Prime Minister", "Chairman", "Premier", "King", "Queen")
 
 
 def _closing_quote(text: str, open_at: int) -> int | None:
     """Offset just after the ” that closes the “ at ``open_at`` (nested pairs balance)."""
     depth = 0
-    for i in range(open_at, len(text)):
-        ch = text[i]
-        if ch == "“":
+    for m in _QUOTES.finditer(text, open_at):
+        if m.group() == "“":
             depth += 1
-        elif ch == "”":
+        else:
             depth -= 1
             if depth == 0:
-                return i + 1
+                return m.end()
     return None
 
 

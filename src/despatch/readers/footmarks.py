@@ -24,6 +24,8 @@ from dataclasses import dataclass
 __all__ = [
     "PAGE_MARKER",
     "Candidate",
+    "MarkerRun",
+    "glued_to_numbers",
     "marker_candidates",
     "page_before",
     "select_markers",
@@ -33,6 +35,9 @@ PAGE_MARKER = re.compile(r"\[\s*Page\s+([0-9]{1,5}[a-z]?|[IVXLCDMivxlcdm]{1,8})\
 _CANDIDATE = re.compile(
     r"(?<=[^\W\d_.,;:!?)\]’”\"'\s]|[.,;:!?)\]’”\"'])(\d{1,2})(?=[\s,.;:!?)\]’”\"—–-]|$)"
 )
+
+
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +76,7 @@ def _grade(text: str, start: int, end: int) -> bool | None:
 def marker_candidates(text: str, block: int) -> list[Candidate]:
     """Every possible footnote marker in one block of raw text (page markers excluded)."""
     out: list[Candidate] = []
-    if not any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text) is None:
         return out
     spans = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text)]
     for m in _CANDIDATE.finditer(text):
@@ -98,43 +103,124 @@ def _split_pairs(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _greedy(cands: list[Candidate], first: int, limit: int, *, weak: bool) -> list[Candidate]:
+@dataclass(frozen=True, slots=True)
+class MarkerRun:
+    """The markers chosen for a document: the number the run starts at, and the markers.
+
+    A marker of value ``v`` belongs to the ``v - first``-th note of the run; values the
+    run skipped (a marker the text lost or glued to a number) have no marker.
+    """
+
+    first: int
+    markers: list[Candidate]
+
+
+def _chain(
+    cands: list[Candidate], first: int, count: int, *, weak: bool
+) -> tuple[list[Candidate], int]:
+    """Markers first, first+1, … in text order, skipping at most two lost values at a time."""
     chosen: list[Candidate] = []
+    skips = 0
     expected = first
+    last = first + count - 1
     last_end = (-2, -1)
     for c in cands:
-        if len(chosen) >= limit:
+        if expected > last:
             break
-        if c.value != expected or (not c.strong and not weak):
+        if (not c.strong and not weak) or (c.block, c.start) < last_end:
             continue
-        if (c.block, c.start) < last_end:
-            continue  # overlaps the previous choice (the split pair of "12")
+        if c.value == expected:
+            pass
+        elif c.strong and expected < c.value <= min(expected + 2, last) and chosen:
+            skips += c.value - expected
+        else:
+            continue
         chosen.append(c)
         last_end = (c.block, c.end)
-        expected += 1
-    return chosen
+        expected = c.value + 1
+    return chosen, skips
 
 
 def select_markers(
     candidates: list[Candidate], count: int, *, starts: tuple[int, ...] = (0, 1)
-) -> list[Candidate]:
-    """The candidates that are the document's footnote markers, at most ``count``.
+) -> MarkerRun:
+    """The candidates that are the document's footnote markers (at most ``count``).
 
     Tries each starting number in ``starts``, first with strong candidates only, then
-    letting weak ones fill gaps, and keeps the longest run (ties: the earlier start).
+    letting weak ones in, and keeps the run with most markers and fewest skipped values
+    (ties: the earlier start).
     """
     if count <= 0 or not candidates:
-        return []
+        return MarkerRun(first=starts[0] if starts else 0, markers=[])
     cands = _split_pairs(sorted(candidates, key=lambda c: (c.block, c.start, c.end)))
     best: list[Candidate] = []
+    best_first = starts[0]
+    best_key = (0, 0)
     for weak in (False, True):
         for first in starts:
-            run = _greedy(cands, first, count, weak=weak)
-            if len(run) > len(best):
-                best = run
+            run, skips = _chain(cands, first, count, weak=weak)
+            key = (len(run), -skips)
+            if key > best_key:
+                best, best_first, best_key = run, first, key
         if len(best) >= count:
             break
-    return best
+    return MarkerRun(first=best_first, markers=best)
+
+
+def glued_to_numbers(blocks: list[str], run: MarkerRun, count: int) -> list[tuple[Candidate, str]]:
+    """Markers the run lacks, read from the end of a number in the gap where they belong.
+
+    The web copy glues a marker to a number as readily as to a word (``Warsaw’s 4119``
+    is telegram 411 and marker 9). Only the order and count of the notes tell them apart,
+    so a lost marker is taken from a number only when exactly one number in the stretch
+    of text between its neighbours ends with its digits. Returns the new candidates with
+    the number as printed, for a warning.
+    """
+    have = {c.value for c in run.markers}
+    missing = [v for v in range(run.first, run.first + count) if v not in have]
+    if not missing:
+        return []
+    ordered = sorted(run.markers, key=lambda c: (c.block, c.start))
+    found: list[tuple[Candidate, str]] = []
+    for v in missing:
+        before = [c for c in ordered if c.value < v and c.block >= 0]
+        after = [c for c in ordered if c.value > v]
+        lo = (before[-1].block, before[-1].end) if before else (0, 0)
+        hi = (after[0].block, after[0].start) if after else (len(blocks), 0)
+        digits = str(v)
+        rx = re.compile(rf"(?<![\w.,:/–-])(\d+?)({digits})(?=[\s,.;:)\]’”]|$)")
+        hits: list[tuple[Candidate, str]] = []
+        for bi in range(max(lo[0], 0), min(hi[0], len(blocks) - 1) + 1):
+            text = blocks[bi]
+            spans = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text)]
+            for m in rx.finditer(text):
+                pos = (bi, m.start(2))
+                if pos < lo or pos >= hi or any(a <= m.start() < b for a, b in spans):
+                    continue
+                hits.append((Candidate(bi, m.start(2), m.end(2), v, strong=False), m.group(0)))
+        if len(hits) > 1:
+            # "September 173": a day of the month cannot exceed 31, so that one is it.
+            days = [h for h in hits if _is_day_plus_marker(blocks[h[0].block], h[0].start)]
+            hits = days if len(days) == 1 else hits
+        if len(hits) == 1:
+            found.append(hits[0])
+            ordered = sorted([*ordered, hits[0][0]], key=lambda c: (c.block, c.start))
+    return found
+
+
+_MONTH_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+(\d+)$"
+)
+
+
+def _is_day_plus_marker(text: str, marker_start: int) -> bool:
+    m = _MONTH_BEFORE.search(text, 0, marker_start)
+    if m is None:
+        return False
+    day = int(m.group(1))
+    whole = int(text[m.start(1) : marker_start] + text[marker_start])
+    return 1 <= day <= 31 and whole > 31
 
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}

@@ -68,6 +68,8 @@ from despatch.readers.embedded import find_embedded
 from despatch.readers.footmarks import (
     PAGE_MARKER,
     Candidate,
+    MarkerRun,
+    glued_to_numbers,
     marker_candidates,
     page_before,
     select_markers,
@@ -99,6 +101,10 @@ _FILE_CAPTION = re.compile(
     re.IGNORECASE,
 )
 _DESPATCH_NO = re.compile(r"^(?:\[)?No\.\s*(?P<n>\d{1,5}[A-Z]?)\.?\]?$")
+# "[Inclosure 1.—Translation.]": the attachment caption of the older volumes.
+_INCLOSURE = re.compile(
+    r"^\[?(?:Inclosure|Enclosure|Annex|Attachment|Subinclosure|Tab [A-Z])\b[^\]]{0,80}\]?$"
+)
 _SIGNATURE = re.compile(
     r"^(?:\(signed\)\s*)?(?:[A-Z]\.\s?)*[A-Z][A-Za-z’'\-]+(?:\s+(?:[A-Z]\.\s?)*(?:[A-Z]"
     r"[A-Za-z’'\-]+|de|van|von|da))*\.?$"
@@ -273,12 +279,16 @@ def _layout(text: str) -> _Layout:
         first = _SPACES.sub(" ", lines[i].strip())
         nxt_blank = i + 1 >= n or not lines[i + 1].strip()
         is_numbered = bool(_NUMBERED_HEADING.match(first)) and len(first) <= 400
+        has_more = any(line.strip() for line in lines[i + 1 :])
+        # In the copy form the first line is the heading when a blank line follows it.
         is_titled = (
-            len(first) <= 250
+            len(first) <= 300
             and nxt_blank
-            and (document_type(first) is not DocumentType.OTHER or out.caption is not None)
+            and (has_more or document_type(first) is not DocumentType.OTHER)
         )
-        if (is_numbered and (nxt_blank or len(first) <= 250)) or is_titled:
+        if ((is_numbered and (nxt_blank or len(first) <= 250)) or is_titled) and not (
+            _INCLOSURE.match(first)
+        ):
             out.heading = first
             out.heading_line = i + 1
             body_start = i + 1
@@ -326,6 +336,7 @@ class _Openers:
     despatch_no: str | None = None
     cable_serial: str | None = None
     cable_kind: str | None = None
+    attachment: bool = False
 
 
 def _classification_line(raw: str) -> tuple[str | None, str | None] | None:
@@ -376,6 +387,12 @@ def _read_openers(blocks: list[_Block], op: _Openers) -> list[_Block]:
                 _take_dateline(op, dl)
                 i += 1
                 continue
+        if _INCLOSURE.match(raw):
+            op.attachment = True
+            b.kind = "opener"
+            keep.append(b)
+            i += 1
+            continue
         m = _DESPATCH_NO.match(raw)
         if m is not None:
             op.despatch_no = m.group("n")
@@ -577,9 +594,22 @@ def _parse(
         candidates.append(Candidate(-1, 0, 0, int(parts.marker), True))
     for bi, block in enumerate(blocks):
         candidates.extend(marker_candidates(block.raw, bi))
-    chosen = select_markers(candidates, count)
+    run = select_markers(candidates, count)
+    if len(run.markers) < count:
+        for cand, printed in glued_to_numbers([b.raw for b in blocks], run, count):
+            run.markers.append(cand)
+            warnings.append(
+                RecordWarning(
+                    code="marker-glued-to-number",
+                    message=f"read the last digits of {printed!r} as footnote marker "
+                    f"{cand.value} (the notes need a marker there); check that number",
+                    line=blocks[cand.block].line,
+                )
+            )
+        run.markers.sort(key=lambda c: (c.block, c.start))
+    chosen = run.markers
     if count == 0:
-        orphan = select_markers([c for c in candidates if c.strong], 99)
+        orphan = select_markers([c for c in candidates if c.strong], 99).markers
         if len(orphan) >= 2 or (orphan and orphan[0].block == -1):
             warnings.append(
                 RecordWarning(
@@ -609,7 +639,7 @@ def _parse(
         note_breaks.extend(nbreaks)
         kind = "source" if ntext.lower().startswith("source:") else "editorial"
         notes.append(Note(n=raw_note.n, id=nid, text=ntext, kind=kind))
-    _align_notes(notes, chosen, body, blocks, first_page, warnings)
+    _align_notes(notes, run, body, first_page, warnings)
     _check_notes(lay.notes, warnings)
     # The web copy's markers are the edition's own note numbers (TEI @n), so a note's id
     # follows its marker when it has one: d110fn0 for note 1 of the seed, as in the TEI.
@@ -632,6 +662,8 @@ def _parse(
         kind = document_type(lay.caption.split(":", 1)[1].strip())
     if op.cable_kind == "Cablegram" and kind in (DocumentType.CORRESPONDENCE, DocumentType.OTHER):
         kind = DocumentType.CABLEGRAM
+    if op.attachment:
+        kind = DocumentType.ATTACHMENT
     if kind is DocumentType.CORRESPONDENCE:
         kind = correspondence_type(op.dateline, has_despatch_number=op.despatch_no is not None)
     sender, recipient = parties(title) if title else ([], [])
@@ -729,24 +761,24 @@ def _pages_of(start: int, end: int, pages: list[PageBreak], first: str | None) -
 
 def _align_notes(
     notes: list[Note],
-    chosen: list[Candidate],
+    run: MarkerRun,
     body: _Body,
-    blocks: list[_Block],
     first_page: str | None,
     warnings: list[RecordWarning],
 ) -> None:
     """Attach the chosen markers to the notes by order; warn where they disagree."""
     if not notes:
         return
+    chosen = run.markers
     start = 0
-    heading_marker = chosen and chosen[0].block == -1
+    heading_marker = bool(chosen) and chosen[0].block == -1
     if not heading_marker and notes[0].kind == "source" and len(chosen) < len(notes):
         start = 1  # the source note belongs to the heading even without a marker
     offset_seen: set[int] = set()
-    for k, cand in enumerate(chosen):
-        idx = start + k
-        if idx >= len(notes):
-            break
+    for cand in chosen:
+        idx = start + cand.value - run.first
+        if not 0 <= idx < len(notes):
+            continue
         note = notes[idx]
         note.marker = str(cand.value)
         if cand.block == -1:
@@ -771,14 +803,14 @@ def _align_notes(
         )
     if start == 1:
         notes[0].page = first_page
-    matched = start + len(chosen)
-    for note in notes[matched:]:
-        warnings.append(
-            RecordWarning(
-                code="note-without-marker",
-                message=f"note {note.n} has no marker in the text; it is kept unanchored",
+    for k, note in enumerate(notes):
+        if note.marker is None and not (k == 0 and start == 1):
+            warnings.append(
+                RecordWarning(
+                    code="note-without-marker",
+                    message=f"note {note.n} has no marker in the text; it is kept unanchored",
+                )
             )
-        )
 
 
 def _page_at(pages: list[PageBreak], offset: int | None, first: str | None) -> str | None:
