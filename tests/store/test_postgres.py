@@ -360,6 +360,18 @@ def test_reingest_is_idempotent_and_updates_in_place(store: PostgresStore) -> No
 
 
 @pytest.mark.postgres
+def test_a_richer_source_is_not_replaced_by_a_poorer_one(store: PostgresStore) -> None:
+    tei = Document(id="v/d1", title="From TEI", reader="tei")
+    plain = Document(id="v/d1", title="From text", reader="plaintext")
+    assert store.put([plain]) == [Outcome.ADDED]
+    assert store.put([tei]) == [Outcome.UPDATED]
+    assert store.put([plain]) == [Outcome.SUPERSEDED]
+    assert store.put([tei.model_copy(update={"title": "TEI again"})]) == [Outcome.UPDATED]
+    assert store.get("v/d1").title == "TEI again"
+    assert store.put([plain, tei]) == [Outcome.SUPERSEDED, Outcome.UPDATED]
+
+
+@pytest.mark.postgres
 def test_a_batch_with_a_duplicate_id_keeps_the_last(store: PostgresStore) -> None:
     a = Document(id="v/d1", title="First")
     b = Document(id="v/d1", title="Second")

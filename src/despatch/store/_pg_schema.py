@@ -51,6 +51,7 @@ _V1 = [
         recipient text[] NOT NULL DEFAULT '{}',
         facets text[] NOT NULL DEFAULT '{}',
         content_hash text NOT NULL,
+        reader text,
         record jsonb NOT NULL,
         tsv tsvector NOT NULL,
         tsv_head tsvector NOT NULL,

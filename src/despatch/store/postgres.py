@@ -25,7 +25,13 @@ from despatch.model import AuthorityEntry, Document, Volume
 from despatch.search.query import Query, parse_query
 from despatch.search.snippet import SnippetSource, make_snippet
 from despatch.store import _pg_schema, _pg_sql
-from despatch.store._rows import citations_of, content_hash, facet_values, volume_order_key
+from despatch.store._rows import (
+    citations_of,
+    content_hash,
+    facet_values,
+    is_superseded,
+    volume_order_key,
+)
 from despatch.store.base import (
     FACET_FIELDS,
     ArchiveStats,
@@ -129,10 +135,10 @@ class PostgresStore(Store):
                 prepared.append(None)
         with self._lock, self._conn.transaction():
             rows = self._conn.execute(
-                "SELECT id, content_hash FROM documents WHERE id = ANY(%s)",
+                "SELECT id, content_hash, reader FROM documents WHERE id = ANY(%s)",
                 ([d.id for d in docs],),
             ).fetchall()
-            stored: dict[str, str] = {r[0]: r[1] for r in rows}
+            stored: dict[str, tuple[str, str | None]] = {r[0]: (r[1], r[2]) for r in rows}
             outcomes: list[Outcome] = []
             writes: dict[str, tuple[Document, tuple[object, ...]]] = {}
             for item in prepared:
@@ -141,11 +147,14 @@ class PostgresStore(Store):
                     continue
                 doc, digest, row = item
                 old = stored.get(doc.id)
-                if old == digest:
+                if old is not None and old[0] == digest:
                     outcomes.append(Outcome.UNCHANGED)
                     continue
+                if old is not None and is_superseded(old[1], doc.reader):
+                    outcomes.append(Outcome.SUPERSEDED)  # a richer source's record stays
+                    continue
                 outcomes.append(Outcome.ADDED if old is None else Outcome.UPDATED)
-                stored[doc.id] = digest
+                stored[doc.id] = (digest, doc.reader)
                 writes[doc.id] = (doc, row)  # a later copy in the batch wins
             if writes:
                 failed = self._write(list(writes.values()))
