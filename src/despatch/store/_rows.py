@@ -11,6 +11,17 @@ from despatch.store.base import Citation, FacetValue, SearchHit
 
 #: Most values listed per facet (the most frequent first, ties by value).
 FACET_LIMIT = 50
+#: How rich each reader's records are. When two sources give the same document id, the
+#: record from the richer reader is kept (TEI carries page breaks, spans and resolved
+#: references a plain-text copy cannot); between equals, the later ingest updates.
+READER_RANK: dict[str | None, int] = {"tei": 3, "markdown": 2, "plaintext": 1, None: 0}
+
+
+def is_superseded(old_reader: str | None, new_reader: str | None) -> bool:
+    """Whether a stored record from ``old_reader`` outranks a new one from ``new_reader``."""
+    return READER_RANK.get(old_reader, 0) > READER_RANK.get(new_reader, 0)
+
+
 #: Where documents without a date go in date order: after every dated one.
 UNDATED_SORT_DAY = "9999-12-31"
 
@@ -80,11 +91,13 @@ def _note_number(ref: Reference, note_numbers: Mapping[str, str]) -> str | None:
 
 __all__ = [
     "FACET_LIMIT",
+    "READER_RANK",
     "UNDATED_SORT_DAY",
     "citations_of",
     "content_hash",
     "date_sort_key",
     "facet_values",
     "hit_of",
+    "is_superseded",
     "volume_order_key",
 ]

@@ -17,7 +17,8 @@ from pathlib import Path
 from despatch.errors import BackendUnavailable, IntegrityError, SchemaMismatch
 from despatch.model import Document, Volume
 from despatch.search.fields import IndexedFields
-from despatch.store._rows import date_sort_key, volume_order_key
+from despatch.store._rows import date_sort_key, is_superseded, volume_order_key
+from despatch.store._tantivy import normalized_texts
 
 SCHEMA_VERSION = 1
 
@@ -44,6 +45,7 @@ def _v1(db: sqlite3.Connection) -> None:
             sender TEXT NOT NULL,
             recipient TEXT NOT NULL,
             first_page TEXT,
+            reader TEXT,
             record TEXT NOT NULL
         );
         CREATE INDEX documents_generation ON documents (generation);
@@ -95,7 +97,9 @@ class Row:
     fields: IndexedFields
     first_page: str | None
     date_value: str | None
+    reader: str | None
     targets: tuple[str, ...]  # resolved reference targets, in order
+    texts: dict[str, str]  # the index's normalized text sources
 
 
 def row_of(doc: Document, content_hash: str, fields: IndexedFields) -> Row:
@@ -107,7 +111,9 @@ def row_of(doc: Document, content_hash: str, fields: IndexedFields) -> Row:
         fields=fields,
         first_page=doc.first_page,
         date_value=doc.date.value,
+        reader=doc.reader,
         targets=tuple(r.target for r in doc.references if r.target),
+        texts=normalized_texts(fields),
     )
 
 
@@ -173,14 +179,19 @@ def write_rows(
 ) -> list[tuple[str, int | None]]:
     """Write changed rows in the open transaction; ``(outcome, key)`` for each row.
 
-    ``outcome`` is ``added``, ``updated`` or ``unchanged``; ``key`` is the row's key
+    ``outcome`` is ``added``, ``updated``, ``unchanged`` or ``superseded``; ``key`` is the row's key
     (``None`` when unchanged).
     """
     out: list[tuple[str, int | None]] = []
     for row in rows:
-        old = db.execute("SELECT key, hash FROM documents WHERE id = ?", (row.doc_id,)).fetchone()
+        old = db.execute(
+            "SELECT key, hash, reader FROM documents WHERE id = ?", (row.doc_id,)
+        ).fetchone()
         if old is not None and old[1] == row.hash:
             out.append(("unchanged", None))
+            continue
+        if old is not None and is_superseded(old[2], row.reader):
+            out.append(("superseded", None))
             continue
         f = row.fields
         ord_a, ord_b, _ = volume_order_key(f.sequence, f.number, f.id)
@@ -200,13 +211,14 @@ def write_rows(
             json.dumps(list(f.sender_names)),
             json.dumps(list(f.recipient_names)),
             row.first_page,
+            row.reader,
             row.record,
         )
         if old is None:
             cur = db.execute(
                 "INSERT INTO documents (hash, generation, volume, number, ord_a, ord_b, type, "
-                "day, sortday, year, date_value, title, sender, recipient, first_page, record, id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "day, sortday, year, date_value, title, sender, recipient, first_page, reader, "
+                "record, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, row.doc_id),
             )
             key = cur.lastrowid
@@ -218,7 +230,7 @@ def write_rows(
                 "UPDATE documents SET hash = ?, generation = ?, volume = ?, number = ?, "
                 "ord_a = ?, ord_b = ?, type = ?, day = ?, sortday = ?, year = ?, "
                 "date_value = ?, title = ?, sender = ?, recipient = ?, first_page = ?, "
-                "record = ? WHERE key = ?",
+                "reader = ?, record = ? WHERE key = ?",
                 (*values, key),
             )
             db.execute("DELETE FROM doc_references WHERE source = ?", (row.doc_id,))

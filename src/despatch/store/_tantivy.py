@@ -76,12 +76,21 @@ def day_number(day: str | None) -> int | None:
     return int(day[:4]) * 10000 + int(day[5:7]) * 100 + int(day[8:10])
 
 
-def index_document(key: int, fields: IndexedFields) -> tantivy.Document:
+def normalized_texts(fields: IndexedFields) -> dict[str, str]:
+    """Each text source as the index takes it (the costly part; done where parsing is)."""
+    return {name: normalize_text(fields.text(name)) for name in TEXT_SOURCE_NAMES}
+
+
+def index_document(
+    key: int, fields: IndexedFields, texts: Mapping[str, str] | None = None
+) -> tantivy.Document:
     """The tantivy document for one record (``key`` is its SQLite row id)."""
+    if texts is None:
+        texts = normalized_texts(fields)
     doc = tantivy.Document()
     doc.add_unsigned("key", key)
     for name in TEXT_SOURCE_NAMES:
-        text = normalize_text(fields.text(name))
+        text = texts.get(name, "")
         if text:
             doc.add_text(f"t_{name}", text)
     for name, values in fields.keywords.items():
@@ -224,6 +233,7 @@ __all__ = [
     "facet_aggregation",
     "facet_counts",
     "index_document",
+    "normalized_texts",
     "regex_escape",
     "to_tantivy",
 ]

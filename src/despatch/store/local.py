@@ -200,20 +200,24 @@ class LocalStore(Store):
         try:
             generation = _sqlite.get_meta(self.db, "generation") + 1
             results = _sqlite.write_rows(self.db, rows, generation)
-            if any(key is not None for _, key in results):
+            # Built before the records commit, so a document the index cannot take
+            # fails its batch instead of leaving the index silently behind.
+            changes = [
+                (outcome, key, _tantivy.index_document(key, row.fields, row.texts))
+                for row, (outcome, key) in zip(rows, results, strict=True)
+                if key is not None
+            ]
+            if changes:
                 _sqlite.set_meta(self.db, "generation", generation)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        changed = False
-        for row, (outcome, key) in zip(rows, results, strict=True):
-            if key is not None:
-                if outcome == "updated":
-                    writer.delete_documents_by_term("key", key)
-                writer.add_document(_tantivy.index_document(key, row.fields))
-                changed = True
-        if changed and not self._defer_commit:
+        for outcome, key, tdoc in changes:
+            if outcome == "updated":
+                writer.delete_documents_by_term("key", key)
+            writer.add_document(tdoc)
+        if changes and not self._defer_commit:
             self._commit_index()
         return [Outcome(outcome) for outcome, _ in results]
 
@@ -431,14 +435,16 @@ class LocalStore(Store):
         self._reload()
         return count
 
-    def check(self) -> list[str]:
+    def check(self, *, records: bool = True) -> list[str]:
+        """Integrity problems; ``records=False`` skips loading every record (fast)."""
         problems: list[str] = []
-        for (line,) in self.db.execute("PRAGMA integrity_check").fetchall():
+        pragma = "integrity_check" if records else "quick_check"
+        for (line,) in self.db.execute(f"PRAGMA {pragma}").fetchall():
             if line != "ok":
                 problems.append(f"{RECORDS}: {line}")
-        checked = 0
-        for doc_id, hash_, record in self.db.execute("SELECT id, hash, record FROM documents"):
-            checked += 1
+        (checked,) = self.db.execute("SELECT count(*) FROM documents").fetchone()
+        rows = self.db.execute("SELECT id, hash, record FROM documents") if records else []
+        for doc_id, hash_, record in rows:
             try:
                 doc = Document.from_json(record)
             except ValueError as exc:

@@ -33,6 +33,7 @@ from despatch.store._rows import (
     date_sort_key,
     facet_values,
     hit_of,
+    is_superseded,
     volume_order_key,
 )
 from despatch.store.base import (
@@ -145,6 +146,9 @@ class MemoryStore(Store):
             old = self._docs.get(doc.id)
             if old is not None and old.hash == entry.hash:
                 outcomes.append(Outcome.UNCHANGED)
+                continue
+            if old is not None and is_superseded(old.doc.reader, doc.reader):
+                outcomes.append(Outcome.SUPERSEDED)
                 continue
             self._docs[doc.id] = entry
             outcomes.append(Outcome.ADDED if old is None else Outcome.UPDATED)

@@ -1,0 +1,447 @@
+"""Ingest: read files, folders and globs into an archive, in batches, idempotently.
+
+- **What is read.** A file named on the command line is always read (its format is
+  detected by ``readers.detect_format``). A folder is walked recursively for ``.xml``,
+  ``.tei``, ``.txt``, ``.text``, ``.md`` and ``.markdown`` files; in folders, Markdown files
+  without YAML front matter (READMEs and the like) are skipped, as are hidden files.
+  A path that does not exist but contains ``*``, ``?`` or ``[`` is a glob (``**`` recurses).
+- **Volumes of plain-text files.** A history.state.gov copy does not name its volume. The
+  ``volume`` option (``--volume``) gives it for every file that does not name its own;
+  otherwise a ``despatch.toml`` in the file's folder (or a parent folder up to the
+  folder being ingested) may give it::
+
+      volume = "frus1958-60v19"            # every file here that names no volume
+      [files."000_2018aa1b5c0eb2cd.txt"]   # or file by file
+      volume = "frus1958-60v19"
+
+  Without either, the reader gives the document a ``local-<hash>/d<n>`` id.
+- **Idempotent.** A document whose content hash is unchanged is left alone; a changed one
+  is updated in place.
+- **Two sources, one id.** When the archive already holds a document from a richer source
+  (TEI over Markdown over plain text), a poorer copy is not stored (``superseded``);
+  between sources of the same kind the later ingest updates. Files are read richest
+  format first, so ``despatch ingest samples/`` files the seed from the TEI excerpt and
+  reports its plain-text copy as superseded, on every run.
+- **Failures.** A file or document that cannot be read or stored is reported (file and
+  reason) and the rest go on; ``strict=True`` stops at the first failure (batches stored
+  before it stay).
+- **Crash-safe.** Documents are written in transactional batches; after a crash or
+  ``kill -9`` the archive opens, passes ``check``, and running the same ingest again
+  completes it.
+- **Both cores.** Files are parsed (and their index fields computed) in a process pool;
+  one writer stores the results.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from despatch.errors import ConfigError, DespatchError, ReadError
+from despatch.model import Document, Volume
+from despatch.readers import detect_format, read_path
+from despatch.search.fields import index_fields
+from despatch.store._rows import READER_RANK, content_hash
+from despatch.store._sqlite import Row, row_of
+from despatch.store.base import Outcome, Store
+
+SIDECAR = "despatch.toml"
+SUFFIXES = frozenset({".xml", ".tei", ".txt", ".text", ".md", ".markdown"})
+#: Documents per transaction.
+BATCH = 500
+#: Files per parsing task (small files are grouped to keep the pool busy).
+_TASK_FILES = 32
+_TASK_BYTES = 4_000_000
+
+
+@dataclass(frozen=True)
+class IngestFailure:
+    """A file or document that could not be ingested, and why."""
+
+    path: str
+    reason: str
+    document: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path} ({self.document})" if self.document else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestProgress:
+    """How far an ingest has got (passed to the ``progress`` callback)."""
+
+    files_done: int = 0
+    files_total: int = 0
+    bytes_done: int = 0
+    bytes_total: int = 0
+    documents: int = 0
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    superseded: int = 0
+    volumes: int = 0
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)
+    failures: list[IngestFailure] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        """The number of failures."""
+        return len(self.failures)
+
+    @property
+    def documents(self) -> int:
+        """Documents read and stored (or found unchanged or superseded)."""
+        return self.added + self.updated + self.unchanged + self.superseded
+
+    @property
+    def documents_per_second(self) -> float:
+        """Throughput of the whole run."""
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def count(self, outcome: Outcome) -> None:
+        """Count one stored document."""
+        if outcome == Outcome.ADDED:
+            self.added += 1
+        elif outcome == Outcome.UPDATED:
+            self.updated += 1
+        elif outcome == Outcome.SUPERSEDED:
+            self.superseded += 1
+        else:
+            self.unchanged += 1
+
+
+class IngestError(ReadError):
+    """``strict`` ingest stopped at a failure."""
+
+
+# --- finding the files ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    format: str
+    volume: str | None
+    size: int
+
+
+def _is_glob(text: str) -> bool:
+    return any(c in text for c in "*?[")
+
+
+def _has_front_matter(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8).lstrip(b"\xef\xbb\xbf")
+    except OSError:
+        return False
+    return head.startswith(b"---")
+
+
+def _sidecar_volume(path: Path, root: Path, cache: dict[Path, dict[str, object]]) -> str | None:
+    folder = path.parent
+    while True:
+        data = cache.get(folder)
+        if data is None:
+            sidecar = folder / SIDECAR
+            data = {}
+            if sidecar.is_file():
+                try:
+                    data = tomllib.loads(sidecar.read_text("utf-8"))
+                except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                    raise ConfigError(
+                        f"{sidecar}: not valid TOML ({exc}); fix or remove it"
+                    ) from exc
+            cache[folder] = data
+        files = data.get("files")
+        if isinstance(files, dict):
+            rel = path.relative_to(folder).as_posix()
+            entry = files.get(rel)
+            if isinstance(entry, dict) and isinstance(entry.get("volume"), str):
+                return str(entry["volume"])
+        if isinstance(data.get("volume"), str):
+            return str(data["volume"])
+        if folder == root or folder.parent == folder or root not in folder.parents:
+            return None
+        folder = folder.parent
+
+
+def find_sources(
+    paths: Iterable[str | Path], *, volume: str | None = None
+) -> tuple[list[_Source], list[str], list[IngestFailure]]:
+    """The files to read (richest format first), the files skipped, and bad paths."""
+    sources: list[_Source] = []
+    skipped: list[str] = []
+    failures: list[IngestFailure] = []
+    seen: set[Path] = set()
+    cache: dict[Path, dict[str, object]] = {}
+
+    def add(path: Path, root: Path, *, named: bool) -> None:
+        resolved = path.resolve()
+        if resolved in seen:
+            return
+        seen.add(resolved)
+        try:
+            fmt = detect_format(path)
+        except ReadError as exc:
+            if named:
+                failures.append(IngestFailure(str(path), exc.reason))
+            else:
+                skipped.append(str(path))
+            return
+        if fmt == "markdown" and not named and not _has_front_matter(path):
+            skipped.append(str(path))
+            return
+        vol = volume or _sidecar_volume(path, root, cache)
+        sources.append(_Source(path, fmt, vol, path.stat().st_size))
+
+    def walk(folder: Path) -> None:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                p = Path(dirpath) / name
+                if name.startswith(".") or name == SIDECAR:
+                    continue
+                if p.suffix.lower() in SUFFIXES:
+                    add(p, folder, named=False)
+
+    for raw in paths:
+        text = str(raw)
+        p = Path(text)
+        if p.is_dir():
+            walk(p)
+        elif p.is_file():
+            add(p, p.parent, named=True)
+        elif _is_glob(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                failures.append(IngestFailure(text, "no file matches this pattern"))
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    walk(mp)
+                elif mp.is_file():
+                    add(mp, mp.parent, named=True)
+        else:
+            failures.append(IngestFailure(text, "no such file or folder"))
+    sources.sort(key=lambda s: (-READER_RANK.get(s.format, 0), str(s.path)))
+    return sources, skipped, failures
+
+
+# --- parsing (in worker processes) ----------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    path: str
+    size: int
+    rows: list[Row] = field(default_factory=list)
+    volumes: list[Volume] = field(default_factory=list)
+    failures: list[IngestFailure] = field(default_factory=list)
+
+
+def _parse_one(source: _Source) -> _Parsed:
+    out = _Parsed(str(source.path), source.size)
+    try:
+        for record in read_path(source.path, volume=source.volume):
+            if isinstance(record, Volume):
+                out.volumes.append(record)
+                continue
+            try:
+                out.rows.append(_row(record))
+            except Exception as exc:  # one bad document never stops the rest
+                out.failures.append(
+                    IngestFailure(str(source.path), _reason(exc), document=record.id)
+                )
+    except ReadError as exc:
+        out.failures.append(IngestFailure(str(source.path), _read_reason(exc), exc.document))
+    except Exception as exc:  # a reader bug: report it as this file's failure, go on
+        out.failures.append(IngestFailure(str(source.path), _reason(exc)))
+    return out
+
+
+def _row(doc: Document) -> Row:
+    return row_of(doc, content_hash(doc), index_fields(doc))
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, DespatchError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc} (a bug in despatch; please report it with this file)"
+
+
+def _read_reason(exc: ReadError) -> str:
+    return f"line {exc.line}: {exc.reason}" if exc.line is not None else exc.reason
+
+
+def _parse_task(sources: Sequence[_Source]) -> list[_Parsed]:
+    return [_parse_one(s) for s in sources]
+
+
+def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
+    task: list[_Source] = []
+    size = 0
+    for s in sources:
+        task.append(s)
+        size += s.size
+        if len(task) >= _TASK_FILES or size >= _TASK_BYTES:
+            yield task
+            task, size = [], 0
+    if task:
+        yield task
+
+
+def _parsed_stream(sources: Sequence[_Source], workers: int) -> Iterator[list[_Parsed]]:
+    """Parsed results in input order, from a process pool when it helps."""
+    tasks = list(_tasks(sources))
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield _parse_task(task)
+        return
+    executor: Executor = ProcessPoolExecutor(max_workers=workers)
+    try:
+        # Keep a bounded window of tasks in flight so memory stays flat in corpus size.
+        window = workers * 3
+        pending = [executor.submit(_parse_task, t) for t in tasks[:window]]
+        next_task = window
+        while pending:
+            future = pending.pop(0)
+            if next_task < len(tasks):
+                pending.append(executor.submit(_parse_task, tasks[next_task]))
+                next_task += 1
+            yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --- storing (the one writer) ---------------------------------------------------------
+
+
+def _store_rows(store: Store, rows: Sequence[Row]) -> list[Outcome]:
+    from despatch.store.local import LocalStore
+
+    if isinstance(store, LocalStore):
+        return store.put_rows(rows)
+    return store.put([Document.from_json(r.record) for r in rows])
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    strict: bool = False,
+    workers: int | None = None,
+    progress: Callable[[IngestProgress], None] | None = None,
+    volume: str | None = None,
+    batch: int = BATCH,
+) -> IngestReport:
+    """Read ``paths`` (files, folders, globs) into ``store``; see the module docstring."""
+    started = time.perf_counter()
+    sources, skipped, failures = find_sources(paths, volume=volume)
+    report = IngestReport(files=len(sources), skipped=skipped)
+    for f in failures:
+        _fail(report, f, strict)
+    state = IngestProgress(files_total=len(sources), bytes_total=sum(s.size for s in sources))
+    if progress:
+        progress(state)
+    n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    pending: list[Row] = []
+    pending_paths: list[str] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        try:
+            outcomes = _store_rows(store, pending)
+        except DespatchError:
+            raise
+        except Exception:
+            # Store them one by one so one bad document cannot sink its batch.
+            outcomes = []
+            for row, path in zip(pending, pending_paths, strict=True):
+                try:
+                    outcomes.extend(_store_rows(store, [row]))
+                except Exception as exc:
+                    _fail(report, IngestFailure(path, _reason(exc), row.doc_id), strict)
+        for outcome in outcomes:
+            report.count(outcome)
+        pending.clear()
+        pending_paths.clear()
+
+    bulk = _bulk(store)
+    with bulk:
+        for results in _parsed_stream(sources, n_workers):
+            for parsed in results:
+                for vol in parsed.volumes:
+                    store.put_volume(vol)
+                    report.volumes += 1
+                for f in parsed.failures:
+                    _fail(report, f, strict)
+                for row in parsed.rows:
+                    pending.append(row)
+                    pending_paths.append(parsed.path)
+                    if len(pending) >= batch:
+                        flush()
+                state.files_done += 1
+                state.bytes_done += parsed.size
+                state.documents += len(parsed.rows)
+                if progress:
+                    progress(state)
+        flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _fail(report: IngestReport, failure: IngestFailure, strict: bool) -> None:
+    report.failures.append(failure)
+    if strict:
+        raise IngestError(
+            f"{failure.reason} (stopped by --strict; documents stored before this stay, "
+            "and running the same ingest again resumes)",
+            path=failure.path,
+            document=failure.document,
+        )
+
+
+class _NoBulk:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _bulk(store: Store) -> contextlib.AbstractContextManager[object]:
+    from despatch.store.local import LocalStore
+
+    if isinstance(store, LocalStore):
+        return store.bulk()
+    return _NoBulk()
+
+
+__all__ = [
+    "BATCH",
+    "SIDECAR",
+    "IngestError",
+    "IngestFailure",
+    "IngestProgress",
+    "IngestReport",
+    "find_sources",
+    "ingest",
+]
