@@ -89,7 +89,7 @@ from despatch.readers.sourcenote import (
     parse_source_note,
 )
 
-__all__ = ["PlainTextReader", "decode_bytes", "read_text"]
+__all__ = ["PlainTextReader", "decode_bytes", "parse_document", "read_text"]
 
 _NOTE_LINE = re.compile(r"^[ \t]+(\d{1,3})\.[ \t]+(\S.*)$")
 _NOTE_LINE_FLUSH = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(\S.*)$")
@@ -133,7 +133,7 @@ class PlainTextReader:
         except OSError as exc:
             raise ReadError(f"cannot read file: {exc.strerror or exc}", path=path) from exc
         text, warnings = decode_bytes(data, path=str(path))
-        yield _parse(text, origin=str(path), volume=volume, warnings=warnings)
+        yield parse_document(text, origin=str(path), volume=volume, warnings=warnings)
 
 
 def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, list[RecordWarning]]:
@@ -198,7 +198,7 @@ def read_text(text: str, *, origin: str | None = None, volume: str | None = None
     Raises ``ReadError`` when there is no text at all; anything else it cannot interpret
     becomes a ``RecordWarning`` on the record.
     """
-    return _parse(text, origin=origin, volume=volume, warnings=[])
+    return parse_document(text, origin=origin, volume=volume, warnings=[])
 
 
 # --------------------------------------------------------------------------- structure
@@ -262,7 +262,7 @@ def _find_notes(lines: list[str], first: int) -> int:
     return start
 
 
-def _layout(text: str) -> _Layout:
+def _layout(text: str, *, detect_heading: bool = True) -> _Layout:
     lines = _lines(text)
     out = _Layout()
     i = 0
@@ -275,7 +275,7 @@ def _layout(text: str) -> _Layout:
         while i < n and not lines[i].strip():
             i += 1
     body_start = i
-    if i < n:
+    if i < n and detect_heading:
         first = _SPACES.sub(" ", lines[i].strip())
         nxt_blank = i + 1 >= n or not lines[i + 1].strip()
         is_numbered = bool(_NUMBERED_HEADING.match(first)) and len(first) <= 400
@@ -559,13 +559,28 @@ def _doc_id(volume: str | None, number: str | None, text: str) -> str:
     return f"local-{digest}/d{number}" if number else f"local-{digest}/doc"
 
 
-def _parse(
-    text: str, *, origin: str | None, volume: str | None, warnings: list[RecordWarning]
+def parse_document(
+    text: str,
+    *,
+    origin: str | None,
+    volume: str | None,
+    warnings: list[RecordWarning],
+    heading: str | None = None,
+    evidence: list[DateEvidence] | None = None,
+    reader: str = "plaintext",
 ) -> Document:
-    if not text.strip():
+    """Read one document from text in the copy form (the engine of ``read_text``).
+
+    ``heading`` gives the heading when it is not the text's first line (Markdown front
+    matter); ``evidence`` adds dates known from elsewhere (front matter) before the
+    document date is settled.
+    """
+    if not text.strip() and heading is None:
         raise ReadError("empty document: there is no text to read", path=origin)
     warnings = list(warnings)
-    lay = _layout(text)
+    lay = _layout(text, detect_heading=heading is None)
+    if heading is not None:
+        lay.heading = " ".join(heading.split()) or None
     if lay.heading is None:
         warnings.append(
             RecordWarning(
@@ -692,7 +707,7 @@ def _parse(
                 file_date=decimal_file_date(file_no),
             )
         )
-    evidence = _evidence(op, archival, notes, source_note, src)
+    evidence = [*(evidence or []), *_evidence(op, archival, notes, source_note, src)]
     date = settle_date(evidence, is_undated=op.undated)
     if op.undated and date.value is None:
         date = DocumentDate(is_undated=True)
@@ -731,7 +746,7 @@ def _parse(
         embedded=embedded,
         warnings=warnings,
         origin=origin,
-        reader="plaintext",
+        reader=reader,
     )
 
 
