@@ -140,7 +140,7 @@ class LocalStore(Store):
         count = 0
         for batch in _sqlite.iter_index_rows(self.db, after_generation=max(stamp, 0)):
             for key, record in batch:
-                writer.delete_documents_by_term("key", key)
+                self._delete_key(writer, key)
                 fields = index_fields(Document.from_json(record))
                 writer.add_document(_tantivy.index_document(key, fields))
                 count += 1
@@ -148,6 +148,10 @@ class LocalStore(Store):
         self._write_stamp(generation)
         self._reload()
         return count
+
+    def _delete_key(self, writer: tantivy.IndexWriter, key: int) -> None:
+        # By query: deleting by term does not match u64 terms in tantivy-py 0.27.
+        writer.delete_documents_by_query(tantivy.Query.term_query(self._schema, "key", key))
 
     def _reload(self) -> None:
         self._index.reload()
@@ -215,7 +219,7 @@ class LocalStore(Store):
             raise
         for outcome, key, tdoc in changes:
             if outcome == "updated":
-                writer.delete_documents_by_term("key", key)
+                self._delete_key(writer, key)
             writer.add_document(tdoc)
         if changes and not self._defer_commit:
             self._commit_index()

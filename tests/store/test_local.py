@@ -1,0 +1,192 @@
+"""The local archive (SQLite + tantivy): the shared suite, and what only it does."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import tantivy
+
+from despatch.errors import IntegrityError, NotFound, SchemaMismatch
+from despatch.model import Document, Note, PageBreak, Party
+from despatch.search.query import parse_query
+from despatch.store import _tantivy as tq
+from despatch.store import open_store
+from despatch.store.base import Outcome
+from despatch.store.local import INDEX, RECORDS, STAMP, LocalStore
+from tests.store.suite import StoreSuite, load_samples
+
+
+class TestLocalSuite(StoreSuite):
+    @pytest.fixture(scope="class")
+    def store(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStore]:
+        store = LocalStore(tmp_path_factory.mktemp("local") / "archive")
+        load_samples(store)
+        yield store
+        store.close()
+
+
+def _doc(n: int, text: str, **kw: object) -> Document:
+    return Document(id=f"v1/d{n}", volume="v1", number=str(n), title=f"Doc {n}", text=text, **kw)
+
+
+def test_records_persist_across_opens(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        assert store.put([_doc(1, "alpha beta"), _doc(2, "beta gamma")]) == [Outcome.ADDED] * 2
+    with LocalStore(tmp_path / "a", create=False) as store:
+        assert store.search("beta").total == 2
+        assert store.get("v1/d1").text == "alpha beta"
+        assert store.check() == []
+
+
+def test_update_in_place(local_store: LocalStore) -> None:
+    local_store.put([_doc(1, "alpha"), _doc(2, "other")])
+    assert local_store.put([_doc(1, "omega")]) == [Outcome.UPDATED]
+    assert local_store.search("alpha").total == 0
+    assert [h.id for h in local_store.search("omega").hits] == ["v1/d1"]
+    assert local_store.stats().documents == 2
+    assert local_store.check() == []
+
+
+def test_a_richer_source_is_kept(local_store: LocalStore) -> None:
+    local_store.put([_doc(1, "from TEI", reader="tei")])
+    assert local_store.put([_doc(1, "from plain text", reader="plaintext")]) == [Outcome.SUPERSEDED]
+    assert local_store.get("v1/d1").text == "from TEI"
+
+
+def test_index_caught_up_after_a_crash_between_the_commits(tmp_path: Path) -> None:
+    store = LocalStore(tmp_path / "a")
+    store.put([_doc(1, "alpha")])
+    # Records committed, index never committed: what a kill -9 in between leaves.
+    with store.bulk():
+        store.put([_doc(2, "beta"), _doc(3, "gamma")])
+        store.put([_doc(1, "delta")])
+        store._writer.rollback()  # type: ignore[union-attr]
+        store._writer = None
+        store._defer_commit = 0
+        store.db.close()
+    store._defer_commit = 1  # the context exit must not commit (the process is "dead")
+    reopened = LocalStore(tmp_path / "a")
+    assert reopened.repaired == 3
+    assert reopened.search("beta OR gamma OR delta").total == 3
+    assert reopened.search("alpha").total == 0
+    assert reopened.check() == []
+    reopened.close()
+
+
+def test_index_rebuilt_when_missing(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        store.put([_doc(1, "alpha"), _doc(2, "beta")])
+    import shutil
+
+    shutil.rmtree(tmp_path / "a" / INDEX)
+    with LocalStore(tmp_path / "a") as store:
+        assert store.repaired == 2
+        assert store.search("alpha OR beta").total == 2
+
+
+def test_check_reports_a_stale_index_and_reindex_repairs_it(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        store.put([_doc(1, "alpha"), _doc(2, "beta")])
+        stamp = tmp_path / "a" / INDEX / STAMP
+        stamp.write_text(json.dumps({"generation": 99, "version": tq.INDEX_VERSION}))
+        problems = store.check()
+        assert any("despatch reindex" in p for p in problems)
+        assert store.reindex() == 2
+        assert store.check() == []
+
+
+def test_check_reports_a_damaged_record(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        store.put([_doc(1, "alpha")])
+        store.db.execute("UPDATE documents SET record = '{\"id\": 1}'")
+        problems = store.check()
+        assert problems and "v1/d1" in problems[0]
+        assert store.check(records=False) == []
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a"):
+        pass
+    db = sqlite3.connect(tmp_path / "a" / RECORDS)
+    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(SchemaMismatch, match="upgrade despatch"):
+        LocalStore(tmp_path / "a")
+
+
+def test_open_store_refuses_a_folder_that_is_not_an_archive(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(IntegrityError, match="not a despatch archive"):
+        open_store(tmp_path)
+
+
+def test_open_store_without_create_needs_an_archive(tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="despatch ingest"):
+        open_store(tmp_path / "nothing", create=False)
+
+
+def test_a_second_instance_sees_new_writes(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as writer:
+        writer.put([_doc(1, "alpha")])
+        reader = LocalStore(tmp_path / "a")
+        assert reader.search("alpha").total == 1
+        writer.put([_doc(2, "alpha again")])
+        assert reader.search("alpha").total == 2
+        reader.close()
+
+
+def test_snippet_page_from_page_breaks(local_store: LocalStore) -> None:
+    text = "First page words.\n\nSecond page words with Quemoy here."
+    doc = _doc(
+        1,
+        text,
+        pages=[PageBreak(page="10", offset=0), PageBreak(page="11", offset=19)],
+        first_page="10",
+        notes=[Note(n="1", text="A note about Matsu.", page="10")],
+        sender=[Party(name="Embassy in the Republic of China", place="Taipei")],
+    )
+    local_store.put([doc])
+    hit = local_store.search("Quemoy").hits[0]
+    assert hit.page == "11"
+    assert [hit.snippet[a:b] for a, b in hit.highlights] == ["Quemoy"]
+    note_hit = local_store.search("Matsu").hits[0]
+    assert note_hit.page == "10"
+    assert note_hit.snippet == "A note about Matsu."
+    assert local_store.search("from:Taipei").total == 1
+
+
+def test_to_tantivy_is_pure_and_shaped_by_the_ast() -> None:
+    schema = tq.build_schema()
+    q = tq.to_tantivy(schema, parse_query('Taiwan "brink of war" -Quemoy date:1958'))
+    assert isinstance(q, tantivy.Query)
+    text = repr(q)
+    assert "brink" in text and "quemoy" in text and "MustNot" in text
+
+
+def test_regex_escape() -> None:
+    assert tq.regex_escape("frus1958-60v19/d1.") == "frus1958\\-60v19\\/d1\\."
+
+
+def test_day_number() -> None:
+    assert tq.day_number("1958-09-19") == 19580919
+    assert tq.day_number(None) is None
+
+
+def test_loaded_samples_fixture(loaded_local_store: LocalStore) -> None:
+    assert loaded_local_store.stats().documents == 47
+    assert loaded_local_store.search("", limit=0).total == 47
+
+
+def test_facet_counts_equal_the_reference_for_every_query(tmp_path: Path) -> None:
+    from tests.store.suite import PARITY_QUERIES, reference_store
+
+    with LocalStore(tmp_path / "a") as store:
+        load_samples(store)
+        for query in PARITY_QUERIES:
+            got = store.search(query, facets=True, limit=0).facets
+            assert got == reference_store().search(query, facets=True, limit=0).facets, query
