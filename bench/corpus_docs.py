@@ -246,7 +246,7 @@ class VolumeMaker:
         self.spec = spec
         rng = self.rng = random.Random(f"{seed}:{spec.index}:{spec.id}")
         self.region = rng.choice(sorted(REGIONS))
-        self.posts: list[Post] = [post_for(world, c) for c in REGIONS[self.region]]
+        self.posts: list[Post] = [post_for(world, c, spec.start) for c in REGIONS[self.region]]
         self.topic = lex.topic(rng)
         people = world.people_between(spec.start, spec.end) or world.people_between(1945, 1960)
         k = min(len(people), rng.randint(80, 320))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import gzip
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -239,7 +239,7 @@ class World:
 
     def people_between(self, start: int, end: int) -> list[Person]:
         """People whose FRUS volumes span part of ``start``–``end``."""
-        lo = bisect.bisect_left(self.people_years, start - 25)
+        lo = bisect.bisect_left(self.people_years, start - 40)
         return [p for s, e, p in self.people_by_year[lo:] if s <= end and e >= start]
 
     def chief(self, country: str, year: int) -> str | None:
@@ -307,8 +307,7 @@ def load_world() -> World:
         if pos == "Secretary of State"
     ]
     terms = [(_xml(t), _xml(x)) for t, x in _tsv("terms.tsv.gz") if len(t) <= 12]
-    world = World(volumes, posts, embassies, people, [s - 25 for s, _, _ in people])
-    world.people_years = [s for s, _, _ in people]
+    world = World(volumes, posts, embassies, people, [s for s, _, _ in people])
     world.chiefs = {
         next((p.country for p in embassies if p.mission == m), m): v for m, v in chiefs.items()
     }
@@ -317,11 +316,23 @@ def load_world() -> World:
     return world
 
 
-def post_for(world: World, name: str) -> Post:
-    """The post for a region member name (country or special post)."""
-    if name in world.posts:
-        return world.posts[name]
-    return world.embassies[0]
+# Posts whose city or name changed: (country, before year, city, heading phrase).
+_EARLIER = (
+    ("Soviet Union", 1918, "St. Petersburg", "Embassy in Russia"),
+    ("Germany", 1949, "Berlin", "Embassy in Germany"),
+    ("China", 1949, "Peking", "Legation in China"),
+    ("Israel", 1949, "Jerusalem", "Consulate General at Jerusalem"),
+    ("Vietnam", 1950, "Saigon", "Consulate at Saigon"),
+)
+
+
+def post_for(world: World, name: str, year: int = 1960) -> Post:
+    """The post for a region member name (country or special post) as of ``year``."""
+    post = world.posts.get(name, world.embassies[0])
+    for country, before, city, phrase in _EARLIER:
+        if post.country == country and year < before and post.phrase != "Mission in Berlin":
+            return replace(post, city=city, phrase=phrase)
+    return post
 
 
 _ROMAN = (

@@ -1,0 +1,136 @@
+"""Run a command as a child process and measure it: wall time, CPU time, peak memory.
+
+Peak memory is measured two ways, because an ingest may run a pool of worker processes:
+
+* ``peak_tree_mb`` — the largest sum of resident memory (VmRSS) over the child and all its
+  descendants, sampled every 50 ms from ``/proc`` (what the machine had to hold);
+* ``max_rss_mb`` — ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` after the child ends: the peak
+  of the single largest process among the children waited for.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measurement:
+    """What one measured child process cost."""
+
+    command: list[str]
+    returncode: int
+    seconds: float
+    user_s: float
+    sys_s: float
+    peak_tree_mb: float
+    max_rss_mb: float
+    stdout_tail: str
+    stderr_tail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _children() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: parse after the last ")".
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        kids.setdefault(ppid, []).append(int(entry.name))
+    return kids
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of ``pid`` and all its descendants (0 if it is gone)."""
+    kids = _children()
+    total = 0
+    stack = [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * _PAGE
+        except (OSError, IndexError, ValueError):
+            pass
+        stack.extend(kids.get(p, ()))
+    return total
+
+
+def run_measured(
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    interval: float = 0.05,
+    log: Path | None = None,
+) -> Measurement:
+    """Run ``command`` to completion, sampling its process tree's memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    err_path = Path(str(log) + ".err") if log else None
+    err = open(err_path, "wb") if err_path else subprocess.DEVNULL  # noqa: SIM115
+    t0 = time.perf_counter()
+    try:
+        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, tree_rss(proc.pid))
+            time.sleep(interval)
+        seconds = time.perf_counter() - t0
+    finally:
+        if log:
+            out.close()  # type: ignore[union-attr]
+            err.close()  # type: ignore[union-attr]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+
+    def tail(p: Path | None) -> str:
+        if p is None or not p.exists():
+            return ""
+        return p.read_bytes()[-2000:].decode("utf-8", "replace")
+
+    return Measurement(
+        command=command,
+        returncode=proc.returncode,
+        seconds=seconds,
+        user_s=after.ru_utime - before.ru_utime,
+        sys_s=after.ru_stime - before.ru_stime,
+        peak_tree_mb=peak / 2**20,
+        max_rss_mb=after.ru_maxrss / 1024,
+        stdout_tail=tail(log),
+        stderr_tail=tail(err_path),
+    )
+
+
+def machine() -> dict[str, Any]:
+    """The machine a figure was measured on."""
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "mem_gib": round(mem / 2**30, 1)}
