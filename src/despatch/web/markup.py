@@ -8,6 +8,7 @@ search highlights). Nothing a document contains is ever emitted as markup.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
@@ -118,6 +119,23 @@ def reference_query(ref: Reference) -> str | None:
     return " ".join(parts) or None
 
 
+_FRUS_ID = re.compile(r"^frus[0-9A-Za-z-]+$")
+_FRUS_DOC = re.compile(r"^frus[0-9A-Za-z-]+/(d\d+[a-z]?|ch\d+|comp\d+)$")
+HSG = "https://history.state.gov/historicaldocuments/"
+
+
+def external_url(ref: Reference) -> str | None:
+    """The history.state.gov page of a FRUS document or volume page this archive lacks."""
+    if ref.target and _FRUS_DOC.match(ref.target):
+        return HSG + quote(ref.target, safe="/")
+    if ref.target_volume and _FRUS_ID.match(ref.target_volume):
+        url = HSG + quote(ref.target_volume, safe="")
+        if ref.target_page and ref.target_page.isalnum():
+            url += "/pg_" + quote(ref.target_page, safe="")
+        return url
+    return None
+
+
 # --- documents -------------------------------------------------------------------------
 
 
@@ -192,15 +210,29 @@ class Identities:
 
     volume: str | None = None
     labels: Mapping[str, str] = field(default_factory=dict)
+    volumes: frozenset[str] = frozenset()  # volumes this archive holds
 
 
-def _ref_wrap(ref: Reference, start: int, end: int) -> Wrap:
+def _ref_wrap(ref: Reference, start: int, end: int, ctx: Identities) -> Wrap:
     text = escape(ref.text)
     if ref.is_resolved and ref.target:
         href = escape(document_url(ref.target, page=ref.target_page))
         return Wrap(start, end, f'<a class="ref" href="{href}" title="{text}">', "</a>", 1)
-    q = reference_query(ref)
+    if not ref.target and ref.target_volume and ref.target_volume in ctx.volumes:
+        href = escape("/volumes/" + quote(ref.target_volume, safe=""))
+        return Wrap(start, end, f'<a class="ref" href="{href}" title="{text}">', "</a>", 1)
     hint = "Not in this archive"
+    external = external_url(ref)
+    if external:
+        return Wrap(
+            start,
+            end,
+            f'<a class="ref ref-unresolved ref-external" href="{escape(external)}" '
+            f'rel="noopener" title="{hint}: open it on history.state.gov">',
+            f'<span class="visually-hidden"> ({hint.lower()}; history.state.gov)</span></a>',
+            1,
+        )
+    q = reference_query(ref)
     if q:
         href = escape(search_url(q))
         return Wrap(
@@ -237,7 +269,7 @@ def render_notes(doc: Document, ctx: Identities | None = None) -> list[NoteView]
                 wraps.append(_span_wrap(span, span.start, span.end, ctx))
         for ref in doc.references:
             if _in_note(ref.note, note, i) and ref.start is not None and ref.end is not None:
-                wraps.append(_ref_wrap(ref, ref.start, ref.end))
+                wraps.append(_ref_wrap(ref, ref.start, ref.end, ctx))
         inserts = [
             Insert(pb.offset, _page_marker(pb.page, with_id=False))
             for pb in doc.pages
@@ -331,7 +363,7 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
                 and ref.end is not None
                 and (start <= ref.start < end)
             ):
-                wraps.append(_ref_wrap(ref, ref.start - start, min(ref.end, end) - start))
+                wraps.append(_ref_wrap(ref, ref.start - start, min(ref.end, end) - start, ctx))
         if not pages:
             first = doc.page_at(start)
             last = doc.page_at(max(end - 1, start))
@@ -355,6 +387,7 @@ __all__ = [
     "ParagraphView",
     "Wrap",
     "document_url",
+    "external_url",
     "heading_markers",
     "highlight",
     "quote_value",

@@ -275,6 +275,14 @@ def _telegram_rows(doc: Document) -> list[tuple[str, str]]:
     return rows
 
 
+def _has_volume(store: Store, volume_id: str) -> bool:
+    try:
+        store.get_volume(volume_id)
+    except NotFound:
+        return False
+    return True
+
+
 @router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str) -> Response:
     """One document: heading, dateline, telegram panel, paged text, notes, cite box."""
@@ -292,7 +300,12 @@ def document_page(request: Request, doc_id: str) -> Response:
             labels[entry.id] = (
                 f"{entry.name} — {entry.description}" if entry.description else entry.name
             )
-    ids = Identities(volume=doc.volume, labels=labels)
+    held = frozenset(
+        r.target_volume
+        for r in doc.references
+        if r.target_volume and not r.target and _has_volume(store, r.target_volume)
+    )
+    ids = Identities(volume=doc.volume, labels=labels, volumes=held)
     prev_id, next_id = store.neighbors(doc.id)
     try:
         chicago: str | None = citation_text(doc, "chicago")
