@@ -1,0 +1,231 @@
+"""Ingest: files, folders and globs; idempotence; failures; --strict; crash recovery."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from despatch.archive import Archive
+from despatch.errors import ConfigError
+from despatch.ingest import IngestError, IngestProgress, find_sources, ingest
+from despatch.store.local import LocalStore
+from despatch.store.memory import MemoryStore
+from tests.conftest import ROOT, SAMPLES, SEED, TEI_V19
+
+TELEGRAM = """\
+{n}. Telegram From the Embassy in France to the Department of State1
+
+Paris, September {day}, 1958—9 p.m.
+
+{serial}. The Foreign Minister spoke of Quemoy and word{n} today. [Page {page}] He asked
+about the blockade of the offshore islands.
+
+Houghton
+  1. Source: Department of State, Central Files, 793.00/9–{day}58. Secret; Priority.
+"""
+
+
+def write_corpus(folder: Path, count: int, *, volume: str = "test1") -> list[Path]:
+    """``count`` small plain-text telegrams and a despatch.toml naming their volume."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "despatch.toml").write_text(f'volume = "{volume}"\n')
+    paths = []
+    for n in range(1, count + 1):
+        p = folder / f"d{n:04d}.txt"
+        p.write_text(TELEGRAM.format(n=n, day=1 + n % 28, serial=600 + n, page=10 + n))
+        paths.append(p)
+    return paths
+
+
+def test_samples_folder(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "archive") as store:
+        report = ingest(store, [SAMPLES])
+        assert report.failures == []
+        assert report.added == 46
+        assert report.superseded == 1  # the seed's plain-text copy; the TEI d110 is kept
+        assert report.volumes == 3
+        assert sorted(Path(p).name for p in report.skipped) == ["EXCERPTS.md", "README.md"]
+        doc = store.get("frus1958-60v19/d110")
+        assert doc.reader == "tei"
+        assert [h.id for h in store.search("Chiang Kai-shek from:Moscow").hits] == [
+            "frus1958-60v19/d110"
+        ]
+        again = ingest(store, [SAMPLES])
+        assert (again.added, again.updated, again.unchanged, again.superseded) == (0, 0, 46, 1)
+        assert store.check() == []
+
+
+def test_seed_alone_is_filed_by_its_sidecar(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "archive") as store:
+        report = ingest(store, [SEED])
+        assert report.added == 1
+        assert store.get("frus1958-60v19/d110").reader == "plaintext"
+        # The richer TEI copy then updates it, and the plain text no longer replaces it.
+        assert ingest(store, [TEI_V19]).updated == 1
+        assert ingest(store, [SEED]).superseded == 1
+        assert store.get("frus1958-60v19/d110").reader == "tei"
+
+
+def test_volume_option_overrides_the_sidecar(tmp_path: Path) -> None:
+    store = MemoryStore()
+    ingest(store, [SEED], volume="frus-test")
+    assert store.get("frus-test/d110").volume == "frus-test"
+
+
+def test_sidecar_per_file_and_parent_folder(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus / "sub", 2)
+    (corpus / "sub" / "despatch.toml").unlink()
+    (corpus / "despatch.toml").write_text(
+        'volume = "outer"\n[files."d0002.txt"]\nvolume = "special"\n'
+    )
+    (corpus / "sub" / "despatch.toml").write_text('[files."d0002.txt"]\nvolume = "special"\n')
+    sources, _, _ = find_sources([corpus])
+    assert {s.path.name: s.volume for s in sources} == {
+        "d0001.txt": "outer",
+        "d0002.txt": "special",
+    }
+
+
+def test_bad_sidecar_is_a_config_error(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "c", 1)
+    (tmp_path / "c" / "despatch.toml").write_text("volume = [unclosed")
+    with pytest.raises(ConfigError, match="despatch.toml: not valid TOML"):
+        find_sources([tmp_path / "c"])
+
+
+def test_globs_and_missing_paths(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "c", 3)
+    store = MemoryStore()
+    report = ingest(store, [str(tmp_path / "c" / "d000[12].txt"), tmp_path / "nope.txt"])
+    assert report.added == 2
+    assert [(Path(f.path).name, f.reason) for f in report.failures] == [
+        ("nope.txt", "no such file or folder")
+    ]
+    assert ingest(store, [str(tmp_path / "c" / "*.xml")]).failures[0].reason == (
+        "no file matches this pattern"
+    )
+
+
+def test_one_bad_file_does_not_stop_the_rest(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write_corpus(corpus, 5)
+    (corpus / "d0003.txt").write_text("")
+    (corpus / "broken.xml").write_text("<TEI><text><body><div>unclosed")
+    with LocalStore(tmp_path / "archive") as store:
+        report = ingest(store, [corpus])
+        assert report.added == 4
+        failed = sorted(Path(f.path).name for f in report.failures)
+        assert failed == ["broken.xml", "d0003.txt"]
+        assert all(f.reason for f in report.failures)
+        assert store.search("Quemoy").total == 4
+        assert store.check() == []
+
+
+def test_strict_stops_at_the_first_failure(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write_corpus(corpus, 3)
+    (corpus / "d0002.txt").write_text("")
+    store = MemoryStore()
+    with pytest.raises(IngestError, match=r"d0002.txt.*--strict"):
+        ingest(store, [corpus], strict=True, batch=1)
+    assert store.stats().documents == 1  # d0001 was stored before the failure
+
+
+def test_changed_file_is_updated_in_place(tmp_path: Path) -> None:
+    paths = write_corpus(tmp_path / "c", 3)
+    with LocalStore(tmp_path / "archive") as store:
+        ingest(store, [tmp_path / "c"])
+        paths[0].write_text(paths[0].read_text().replace("Quemoy", "Matsu"))
+        report = ingest(store, [tmp_path / "c"])
+        assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+        assert [h.id for h in store.search("Matsu").hits] == ["test1/d1"]
+        assert store.search("Quemoy").total == 2
+
+
+def test_process_pool_gives_the_same_archive(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "c", 80)
+    progress: list[IngestProgress] = []
+    with LocalStore(tmp_path / "a1") as one, LocalStore(tmp_path / "a2") as two:
+        r1 = ingest(one, [tmp_path / "c"], workers=1)
+        r2 = ingest(
+            two,
+            [tmp_path / "c"],
+            workers=2,
+            batch=7,
+            progress=lambda p: progress.append(IngestProgress(**vars(p))),
+        )
+        assert r1.added == r2.added == 80
+        assert one.stats() == two.stats()
+        assert progress[-1].files_done == progress[-1].files_total == 80
+        assert progress[-1].bytes_done == progress[-1].bytes_total
+        assert two.check() == []
+
+
+_CHILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    from despatch.ingest import ingest
+    from despatch.store.local import LocalStore
+
+    store = LocalStore(sys.argv[1])
+
+    def progress(p):
+        if p.files_done >= int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    ingest(store, [sys.argv[2]], workers=1, batch=10, progress=progress)
+    """
+)
+
+
+def test_crash_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "c", 120)
+    archive = tmp_path / "archive"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    child = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(archive), str(tmp_path / "c"), "65"],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    with LocalStore(archive) as store:
+        # Some batches were committed before the kill, and the archive is sound.
+        stored = store.stats().documents
+        assert 0 < stored < 120
+        assert store.check() == []
+        assert store.search("Quemoy").total == stored
+        report = ingest(store, [tmp_path / "c"])
+        assert report.failures == []
+        assert report.added == 120 - stored
+        assert report.unchanged == stored
+        assert store.stats().documents == 120
+        assert store.search("Quemoy").total == 120
+        assert store.check() == []
+
+
+def test_archive_api(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "archive") as archive:
+        report = archive.ingest(SAMPLES)
+        assert report.added == 46
+        res = archive.search("Chiang Kai-shek from:Moscow", facets=True)
+        assert res.hits[0].id == "frus1958-60v19/d110"
+        assert archive.get("frus1958-60v19/d110").number == "110"
+        assert archive.volume("frus1958-60v19").id == "frus1958-60v19"
+        assert archive.stats().documents == 46
+        assert archive.check() == []
+        assert [c.source for c in archive.cited_by("frus1958-60v19/d110")]
+
+
+def test_archive_is_exported() -> None:
+    import despatch
+
+    assert "Archive" in despatch.__all__
+    assert despatch.Archive is Archive
