@@ -96,7 +96,7 @@ def test_sidecar_per_file_and_parent_folder(tmp_path: Path) -> None:
 def test_bad_sidecar_is_a_config_error(tmp_path: Path) -> None:
     write_corpus(tmp_path / "c", 1)
     (tmp_path / "c" / "despatch.toml").write_text("volume = [unclosed")
-    with pytest.raises(ConfigError, match="despatch.toml: not valid TOML"):
+    with pytest.raises(ConfigError, match=r"despatch\.toml: not valid TOML"):
         find_sources([tmp_path / "c"])
 
 
