@@ -42,6 +42,12 @@ _KINDS = {
     "statement": DocumentType.STATEMENT,
 }
 _QUOTES = re.compile("[“”]")
+_MARKS = frozenset('“”"')
+_NAME_LINE = re.compile(r"^(?:[A-Z]\.\s?)*[A-Z][a-z’'-]+(?:\s(?:[A-Z]\.\s?)*[A-Z][a-z’'-]+){0,3}$")
+_INTRO_TO_FROM = re.compile(
+    r"(?P<kind>letter|message|note)\s+(?:to|for)\s+(?P<addressee>[A-Z][\w.’' -]{1,60}?)\s+"
+    r"from\s+(?P<author>[A-Z][\w.’' -]{1,60}?)\s*[:.]"
+)
 _TITLES = ("President", "Secretary", "Prime Minister", "Chairman", "Premier", "King", "Queen")
 
 
@@ -67,12 +73,15 @@ def _person(name: str | None) -> str | None:
     return name
 
 
-def find_embedded(text: str, paragraph_starts: list[int]) -> list[EmbeddedDocument]:
+def find_embedded(text: str, paragraphs: list[tuple[int, int]]) -> list[EmbeddedDocument]:
     """Letters and messages quoted in ``text``, each with its span and parts.
 
-    ``paragraph_starts`` are the offsets where paragraphs begin; a quoted document opens
-    at (or within the first sentence of) a paragraph.
+    ``paragraphs`` are the ``(start, end)`` offsets of the paragraphs; a quoted document
+    opens at (or after the introducing sentence of) a paragraph. When the closing mark is
+    missing or misprinted (FRUS 1964–68 vol. XXX d3 closes its letter with “), the letter
+    ends at the first later paragraph that ends with a quotation mark.
     """
+    paragraph_starts = [start for start, _end in paragraphs]
     found: list[EmbeddedDocument] = []
     if "“" not in text:
         return found
@@ -90,6 +99,11 @@ def find_embedded(text: str, paragraph_starts: list[int]) -> list[EmbeddedDocume
         if lead and not re.search(r"[.:]\s*$", lead):
             continue
         close = _closing_quote(text, open_at)
+        if close is None:
+            close = next(
+                (e for s, e in paragraphs if s > open_at and text[s:e].rstrip()[-1:] in _MARKS),
+                None,
+            )
         if close is None or close - open_at < 40:
             continue
         body = text[open_at:close]
@@ -101,14 +115,26 @@ def find_embedded(text: str, paragraph_starts: list[int]) -> list[EmbeddedDocume
         if signed_m is not None:
             signed = f"(signed) {signed_m.group('name').strip()}"
             author = signed_m.group("name").strip()
+        else:
+            last = body.rsplit("\n\n", 1)[-1].rstrip('“”" .')
+            if _NAME_LINE.match(last):
+                signed = last  # the letter's own signature line: "Lyndon B. Johnson"
+                author = last
         intro_text = text[max(0, para_start - 600) : open_at]
         intro = None
         for im in _INTRO.finditer(intro_text):
             intro = im
         kind = DocumentType.LETTER
-        addressee = None
+        addressee: str | None = None
         replies_to = None
-        if intro is not None:
+        if intro is None:
+            for im in _INTRO_TO_FROM.finditer(intro_text):
+                intro = im
+            if intro is not None:
+                author = intro.group("author").strip()
+                addressee = intro.group("addressee").strip()
+                kind = _KINDS.get(intro.group("kind").lower(), DocumentType.LETTER)
+        elif intro is not None:
             author = intro.group("author").strip() or author
             kind = _KINDS.get(intro.group("kind").lower(), DocumentType.LETTER)
             if intro.group("addressee"):

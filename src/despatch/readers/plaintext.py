@@ -623,6 +623,23 @@ def parse_document(
             )
         run.markers.sort(key=lambda c: (c.block, c.start))
     chosen = run.markers
+    if chosen:
+        last = max((c.block, c.start) for c in chosen)
+        extra = [
+            c
+            for c in candidates
+            if c.strong and c.value == run.first + count and (c.block, c.start) > last
+        ]
+        if extra:
+            warnings.append(
+                RecordWarning(
+                    code="marker-without-note",
+                    message=f"marker {extra[0].value} in the text has no note (the notes "
+                    f"block has {count}); the notes block may be truncated, and the digit "
+                    "was left in the text",
+                    line=blocks[extra[0].block].line if extra[0].block >= 0 else None,
+                )
+            )
     if count == 0:
         orphan = select_markers([c for c in candidates if c.strong], 99).markers
         if len(orphan) >= 2 or (orphan and orphan[0].block == -1):
@@ -717,7 +734,7 @@ def parse_document(
         received = parse_date(telegram.received)
         if received is not None and "T" in received.value:
             telegram.received_at = received.value
-    embedded = find_embedded(body.text, [p.start for p in body.paragraphs])
+    embedded = find_embedded(body.text, [(p.start, p.end) for p in body.paragraphs])
     return Document(
         id=_doc_id(volume, number, text),
         volume=volume,

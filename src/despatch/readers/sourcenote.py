@@ -176,7 +176,10 @@ _ABBREVIATIONS = frozenset(
 _SENTENCE_END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+|$)")
 _SOURCE_PREFIX = re.compile(r"^\s*(?:\d+\.\s+)?Source(?:s)?:\s*", re.IGNORECASE)
 _DECIMAL_FILE = re.compile(
-    r"\b\d{2,3}(?:\.\d+[A-Za-z]*)*(?:/\d+)?(?:[A-Z]{1,3})?/\s?(\d{1,2})\s?[–-]\s?(\d{3,4})\b"
+    # 793.00/9–1958, 793.5/9-2158, 740.00119 Control (Germany)/9–2848, 611.93/9–1958
+    r"\b\d{2,3}(?:\.\d+[A-Za-z]*)*(?:/\d+)?(?:[A-Z]{1,3})?"
+    r"(?:\s[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?(?:\s\([A-Z][A-Za-z .]+\))?)?"
+    r"/\s?(\d{1,2})\s?[–-]\s?(\d{3,4})\b"
 )
 _SUBJECT_FILE = re.compile(
     r"^(?:[A-Z]{2,6}(?:\s\d+(?:[–-]\d+)*)?\s[A-Z][A-Z0-9]*(?:[–-][A-Z0-9]+)*(?:\s[A-Z]{2,})?)$"
