@@ -161,8 +161,9 @@ def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
     )
     row = dict(zip(_pg_sql.DOCUMENT_COLUMNS, _pg_sql.document_row(doc, "{}", "h"), strict=True))
     tsv = str(row["tsv"])
-    # title 1, sender 3-6, (no recipient), note 9-10, body 12-14: sources one position apart
-    assert "'quemoy':1A,9B,12C" in tsv
+    # Each source has its own block of 16 positions: title A, notes B, body C.
+    assert _positions(tsv, "quemoy") == {"1A", "49B", "65C"}
+    assert _positions(tsv, "warsaw") == {"17D"}
     assert "'from:warsaw'" in tsv and "'volume=v'" in tsv and "'id=v/d1'" in tsv
     assert (
         row["n_all"] == " quemoy | embassy in poland warsaw |  | quemoy again | quemoy under fire "
@@ -172,7 +173,7 @@ def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
 
 
 def test_long_documents_keep_every_word_within_tsvector_limits() -> None:
-    body = " ".join(["the"] * 400 + [f"w{i}" for i in range(17000)] + ["quemoy"])
+    body = " ".join(["the"] * 400 + [f"w{i}" for i in range(17000)] + ["quemoy", "o'neil"])
     row = dict(
         zip(
             _pg_sql.DOCUMENT_COLUMNS,
@@ -181,9 +182,15 @@ def test_long_documents_keep_every_word_within_tsvector_limits() -> None:
         )
     )
     tsv = str(row["tsv"])
-    the = re.search(r"'the':([^ ]+)", tsv)
-    assert the is not None and len(the.group(1).split(",")) == 255
-    assert "'quemoy':16383C" in tsv  # past the last position, but still there
+    assert _positions(tsv, "the") == {f"{65 + k}C" for k in range(16)}  # 400 capped to 16
+    assert _positions(tsv, "quemoy") == {"65C"}  # the last word is there too
+    assert _positions(tsv, "o") == _positions(tsv, "neil") == {"65C"}
+    assert len(tsv) < 1_000_000  # PostgreSQL's limit for one tsvector
+
+
+def _positions(tsv: str, lexeme: str) -> set[str]:
+    m = re.search(rf"(?:^| )'{re.escape(lexeme)}':([^ ]+)", tsv)
+    return set(m.group(1).split(",")) if m else set()
 
 
 def test_mask_url_hides_the_password() -> None:

@@ -11,7 +11,9 @@ reference): see ``_pg_schema`` for what each column holds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,8 +53,8 @@ _FREE_ORDER = ("title", "sender", "recipient", "notes", "body")
 # Where each text field's tokens come from, and the column holding them for phrases.
 _FIELD_SOURCE = {"from": "sender", "to": "recipient", "person": "persons", "place": "places"}
 _FIELD_COLUMN = {"from": "n_from", "to": "n_to", "person": "n_person", "place": "n_place"}
-_MAX_POSITION = 16383
-_MAX_POSITIONS_PER_LEXEME = 255
+_MAX_POSITIONS_PER_LEXEME = 16
+_ALL_SOURCES = (*_FREE_ORDER, "persons", "places")
 
 
 def quote_lexeme(lexeme: str) -> str:
@@ -60,37 +62,60 @@ def quote_lexeme(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _tsvector(fields: IndexedFields, sources: Sequence[str], *, extra: bool) -> str:
-    positions: dict[str, list[str]] = {}
-    pos = 1
-    for source in sources:
+@functools.cache
+def _slots(source_index: int, weight: str, count: int) -> str:
+    base = source_index * _MAX_POSITIONS_PER_LEXEME + 1
+    return ",".join(f"{base + k}{weight}" for k in range(count))
+
+
+def _tsvector(
+    tokens: Mapping[str, list[str]], sources: Sequence[str], extra: Iterable[str] = ()
+) -> str:
+    """A tsvector literal: the sources' tokens, weighted, then ``extra`` (quoted) lexemes.
+
+    The positions are not where the words stand: matching needs only the lexemes, and
+    phrases are checked against the ``n_*`` text, so positions serve ``ts_rank`` alone,
+    which reads just how many a lexeme has and their weights. Each source therefore gets
+    its own block of positions, one per occurrence up to ``_MAX_POSITIONS_PER_LEXEME``
+    (``ts_rank`` counts the k-th occurrence with weight 1/k², so later ones hardly move a
+    score). Counting in C (``Counter``) instead of walking every token in Python makes
+    building a row several times faster.
+    """
+    cap = _MAX_POSITIONS_PER_LEXEME
+    merged: dict[str, str] = {}
+    # Longest source first, so the big dict is built by one comprehension.
+    order = sorted(enumerate(sources), key=lambda item: -len(tokens[item[1]]))
+    for index, source in order:
         weight = SOURCE_WEIGHTS[source]
-        for tok in tokenize(fields.text(source)):
-            slots = positions.setdefault(tok, [])
-            # Positions only weigh ranking (matching needs the lexeme, phrases are checked
-            # against the n_* text), so capping them loses no match.
-            if len(slots) < _MAX_POSITIONS_PER_LEXEME and (pos <= _MAX_POSITION or not slots):
-                slots.append(f"{min(pos, _MAX_POSITION)}{weight}")
-            pos += 1
-        pos += 1  # a gap between sources
-    parts = [f"{quote_lexeme(lex)}:{','.join(slots)}" for lex, slots in positions.items()]
-    if extra:
-        lexemes: set[str] = set()
-        for name, source in _FIELD_SOURCE.items():
-            lexemes.update(f"{name}:{tok}" for tok in tokenize(fields.text(source)))
-        for name, values in fields.keywords.items():
-            lexemes.update(f"{name}={value}" for value in values)
-        parts.extend(quote_lexeme(lex) for lex in sorted(lexemes))
+        part = {
+            tok: _slots(index, weight, c if c < cap else cap)
+            for tok, c in Counter(tokens[source]).items()
+        }
+        if not merged:
+            merged = part
+            continue
+        for tok, text in part.items():
+            old = merged.get(tok)
+            merged[tok] = text if old is None else f"{old},{text}"  # PostgreSQL sorts them
+    # Tokens are letters and digits only, so they need no escaping inside the quotes.
+    parts = [f"'{lex}':{text}" for lex, text in merged.items()]
+    parts.extend(extra)
     return " ".join(parts)
 
 
-def _joined(text: str) -> str:
-    return " ".join(tokenize(text))
+def _extra_lexemes(fields: IndexedFields, tokens: Mapping[str, list[str]]) -> list[str]:
+    """The text-field (``from:moscow``) and keyword (``type=telegram``) lexemes, quoted."""
+    lexemes: set[str] = set()
+    for name, source in _FIELD_SOURCE.items():
+        lexemes.update(f"'{name}:{tok}'" for tok in tokens[source])  # safe, as above
+    for name, values in fields.keywords.items():
+        lexemes.update(quote_lexeme(f"{name}={value}") for value in values)
+    return sorted(lexemes)
 
 
-def phrase_text(fields: IndexedFields, sources: Sequence[str]) -> str:
+def phrase_text(tokens: Mapping[str, list[str]], sources: Sequence[str]) -> str:
     """The sources' tokens, space-joined, sources apart (`` | ``), padded with spaces."""
-    return " " + " | ".join(_joined(fields.text(s)) for s in sources) + " "
+    return " " + " | ".join(" ".join(tokens[s]) for s in sources) + " "
 
 
 #: The columns ``document_row`` fills, in its order.
@@ -123,7 +148,8 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
 def document_row(doc: Document, record_json: str, digest: str) -> tuple[object, ...]:
     """The values of ``DOCUMENT_COLUMNS`` for ``doc`` (``record_json`` is its JSON)."""
     f = index_fields(doc)
-    n_all = phrase_text(f, _FREE_ORDER)
+    tokens = {source: tokenize(f.text(source)) for source in _ALL_SOURCES}
+    n_all = phrase_text(tokens, _FREE_ORDER)
     facets = [f"{name}={value}" for name, values in f.facets().items() for value in values]
     return (
         doc.id,
@@ -140,14 +166,14 @@ def document_row(doc: Document, record_json: str, digest: str) -> tuple[object, 
         digest,
         doc.reader,
         record_json,
-        _tsvector(f, _FREE_ORDER, extra=True),
-        _tsvector(f, ("title", "sender", "recipient"), extra=False),
+        _tsvector(tokens, _FREE_ORDER, _extra_lexemes(f, tokens)),
+        _tsvector(tokens, ("title", "sender", "recipient")),
         n_all,
-        phrase_text(f, ("sender",)),
-        phrase_text(f, ("recipient",)),
-        phrase_text(f, ("persons",)),
-        phrase_text(f, ("places",)),
-        n_all.count(" ") - 1,
+        phrase_text(tokens, ("sender",)),
+        phrase_text(tokens, ("recipient",)),
+        phrase_text(tokens, ("persons",)),
+        phrase_text(tokens, ("places",)),
+        sum(len(t) for t in tokens.values()),
     )
 
 
