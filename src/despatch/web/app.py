@@ -245,7 +245,28 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         app.include_router(api.ingest_router)
     app.include_router(pages.router)
     app.add_middleware(SecurityHeaders)
+    _document_problem_media_type(app)
     return app
+
+
+def _document_problem_media_type(app: FastAPI) -> None:
+    """Declare error responses as ``application/problem+json`` in the OpenAPI document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = generate()
+        for ops in spec.get("paths", {}).values():
+            for op in ops.values():
+                for code, resp in op.get("responses", {}).items():
+                    content = resp.get("content", {})
+                    if code[:1] in {"4", "5"} and "application/json" in content:
+                        content["application/problem+json"] = content.pop("application/json")
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 __all__ = ["MAX_LIMIT", "PROBLEM_TYPES", "Problem", "WebSettings", "create_app", "problem_response"]

@@ -133,7 +133,10 @@ def timeline(query: str, counts: Counter[str]) -> Markup:
     """Documents per month for a query; each bar searches that month."""
     if not counts:
         return Markup("")
-    months = _months_between(min(counts), max(counts))
+    first, last = min(counts), max(counts)
+    if first[:4] == last[:4] or len(_months_between(first, last)) < 12:
+        first, last = first[:4] + "-01", last[:4] + "-12"  # show the whole year around
+    months = _months_between(first, last)
     if len(months) > 360:
         return _year_bars(query, counts)
     bars = []
@@ -226,20 +229,21 @@ def network(all_edges: Sequence[Edge], *, max_nodes: int = 18) -> Markup:
     nodes = [n for n, _ in weight.most_common(max_nodes)]
     keep = set(nodes)
     shown = [e for e in all_edges if e.sender in keep and e.recipient in keep]
-    size = 640
-    cx = cy = size / 2
-    radius = size / 2 - 150
+    width, height = 900, 620
+    cx, cy = width / 2, height / 2
+    radius = height / 2 - 50
     pos: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(nodes):
         a = 2 * math.pi * i / len(nodes) - math.pi / 2
         pos[n] = (cx + radius * math.cos(a), cy + radius * math.sin(a))
     top = max(e.count for e in shown) if shown else 1
     out = [
-        f'<svg class="chart network" viewBox="0 0 {size} {size}" role="img" '
+        f'<svg class="chart network" viewBox="0 0 {width} {height}" role="img" '
         'aria-label="Correspondence network: who wrote to whom">',
         "<title>Correspondence network</title>",
-        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+        '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="9" '
+        'markerHeight="9" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" '
         'class="arrowhead"/></marker></defs>',
     ]
     for e in shown:
