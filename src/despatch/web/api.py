@@ -8,6 +8,7 @@ error is problem details (see ``web/app.py``).
 from __future__ import annotations
 
 import hmac
+import importlib
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -153,12 +154,12 @@ class IngestReport(BaseModel):
 def citation_text(doc: Document, style: str) -> str:
     """``doc`` formatted in ``style`` by ``despatch.cite``."""
     try:
-        from despatch.cite import format_citation
+        cite = importlib.import_module("despatch.cite")
     except ImportError as exc:  # pragma: no cover - only before cite.py exists
         raise BackendUnavailable(
             "citation formats are not available in this installation of despatch"
         ) from exc
-    return format_citation(doc, style)
+    return str(cite.format_citation(doc, style))
 
 
 def person_query(entry: AuthorityEntry) -> str:

@@ -142,8 +142,8 @@ def timeline(query: str, counts: Counter[str]) -> Markup:
     bars = []
     for ym in months:
         y, m = int(ym[:4]), int(ym[5:7])
-        last = calendar.monthrange(y, m)[1]
-        rng = f"date:{ym}-01..{ym}-{last:02d}"
+        days = calendar.monthrange(y, m)[1]
+        rng = f"date:{ym}-01..{ym}-{days:02d}"
         label = ym if len(months) <= 24 else str(y)
         bars.append(
             (
