@@ -1,0 +1,21 @@
+"""Enrichment: entity spans, references and their resolution (``enrich_document``)."""
+
+from __future__ import annotations
+
+from despatch.enrich.references import (
+    DocumentIndex,
+    ReferenceLookup,
+    SerialCandidate,
+    enrich_document,
+    find_references,
+    resolve_references,
+)
+
+__all__ = [
+    "DocumentIndex",
+    "ReferenceLookup",
+    "SerialCandidate",
+    "enrich_document",
+    "find_references",
+    "resolve_references",
+]

@@ -102,6 +102,24 @@ _COMMON = frozenset(
     )
 )
 
+# Family names shared by very many people: a surname alone names no one in particular.
+_FAMILY = frozenset(
+    _words(
+        """
+        Chen Ch'en Wang Li Lee Chang Zhang Liu Chou Zhou Lin Huang Wu Hsu Xu Sun Ma Hu Kuo
+        Guo Ho He Kao Gao Lo Luo Cheng Yang Chao Zhao Tsai Cai Kim Park Pak Choi Nguyen Tran
+        Le Pham Smith Jones Johnson Williams Brown Davis Miller Wilson Taylor Anderson Thomas
+        Jackson Harris Martin Thompson Robinson Clark Lewis Walker Allen Scott Adams Baker
+        Nelson Hill Campbell Mitchell Roberts Carter Phillips Evans Edwards Collins Stewart
+        Morris Murphy Cook Rogers Morgan Cooper Peterson Reed Bailey Bell Kelly Howard Ward
+        Cox Richardson Wood Watson Brooks Bennett Gray James Hughes Price Myers Long Foster
+        Sanders Ross Powell Sullivan Russell Perry Butler Barnes Fisher Henderson Coleman
+        Simmons Patterson Jordan Reynolds Hamilton Graham Wallace West Cole Hayes Gibson
+        Ellis Stevens Murray Ford Marshall Owens McDonald Kennedy Wells Webb Hunt Black
+        """
+    )
+)
+
 # Given names that are also single-name entries in the people database ("Albert").
 _GIVEN = frozenset(
     _words(
@@ -249,7 +267,7 @@ def _volume_lexicon_entries(
                             label,
                             TIER_VOLUME,
                             is_partial=True,
-                            needs_cue=surname in _COMMON,
+                            needs_cue=surname in _COMMON or surname in _FAMILY,
                         ),
                     )
                 )
@@ -370,7 +388,7 @@ def build_global_lexicon(auth: Authority) -> Lexicon:
                     p.last_year,
                     p.n_volumes,
                     is_partial=True,
-                    needs_cue=surname in _COMMON,
+                    needs_cue=surname in _COMMON or surname in _FAMILY,
                 ),
             )
     return lex.freeze()
@@ -422,6 +440,12 @@ def _choose(
     m: Match, text: str, year: int | None, discourse: Counter[str]
 ) -> tuple[Candidate | None, list[Candidate]]:
     """The candidate a match names, or (None, remaining candidates) when undecided."""
+    # A surname already used with a full name in this document names that person, whatever
+    # list it comes from ("Chen Cheng" … "Chen" is not the volume's Chen Yi).
+    known = {c.key for c in m.candidates if c.is_partial and c.key and discourse[c.key] > 0}
+    if len(known) == 1:
+        key = known.pop()
+        return next(c for c in m.candidates if c.key == key), m.candidates
     best_tier = min(c.tier for c in m.candidates)
     cands = [c for c in m.candidates if c.tier == best_tier]
     cues = _cues_before(text, m.start) if any(c.kind == "person" for c in cands) else []
