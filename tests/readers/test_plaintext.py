@@ -46,9 +46,7 @@ def test_seed_identity(seed: Document) -> None:
 
 def test_seed_correspondents(seed: Document) -> None:
     assert seed.sender == [Party(name="Embassy in the Soviet Union", place="Moscow", kind="post")]
-    assert seed.recipient == [
-        Party(name="Department of State", place="Washington", kind="office")
-    ]
+    assert seed.recipient == [Party(name="Department of State", place="Washington", kind="office")]
     assert seed.signers == ["Davis"]
     assert seed.closer == "Davis"
     last = seed.paragraphs[-1]
@@ -433,9 +431,7 @@ def test_truncated_notes_block_is_reported() -> None:
 
 
 def test_note_missing_from_the_middle_is_reported() -> None:
-    doc = read_text(
-        "9. Editorial Note\n\nOne.1 Two.2\n\n  1. First note.\n  3. Third note.\n"
-    )
+    doc = read_text("9. Editorial Note\n\nOne.1 Two.2\n\n  1. First note.\n  3. Third note.\n")
     assert "notes-numbering" in [w.code for w in doc.warnings]
 
 

@@ -240,6 +240,18 @@ def split_sentences(text: str) -> list[str]:
             depth += 1
         elif ch in "”)" and depth:
             depth -= 1
+            if depth == 0 and i > 0 and text[i - 1] in ".!?":
+                # A quotation or parenthesis that ends a sentence: “Go. Now.” Then …
+                nxt = i + 1
+                while nxt < n and text[nxt].isspace():
+                    nxt += 1
+                if nxt > i + 1 and nxt < n and _starts_sentence(text[nxt]):
+                    piece = text[start : i + 1].strip()
+                    if piece:
+                        sentences.append(piece)
+                    start = nxt
+                    i = nxt
+                    continue
         elif ch in ".!?" and depth == 0:
             m = _SENTENCE_END.match(text, i)
             if m is not None:
