@@ -350,7 +350,8 @@ def test_volume_ids_come_only_from_the_published_list() -> None:
 
 # ----------------------------------------------------------------------------- robustness
 
-_PIECES = list("abcdefXYZ 0123456789.,;:()–-/’'\n") + [
+_PIECES = [
+    *"abcdefXYZ 0123456789.,;:()–-/’'\n",
     "telegram ", "Deptel ", "your ", "ibid., ", "Ibid.", "Foreign Relations, ", "vol. ", "p. ",
     "Document ", "September ", "1958", "793.00/9–", "despatch No. ", "airgram A-", " from ",
     " to ", "Moscow", "letter of ", "Files, ", "POL ", "footnote 1, ", " and ", " last",
