@@ -3,41 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from despatch.model import Document, Volume
-from despatch.readers import read_path
+from despatch.ingest import ingest
 from despatch.store.base import Store
 from despatch.store.memory import MemoryStore
 from despatch.web.app import WebSettings, create_app
 from tests.conftest import SAMPLES
 
-try:  # the plain-text reader lands separately; until then the TEI samples alone
-    import despatch.readers.plaintext  # noqa: F401
-
-    _SUFFIXES = {".xml", ".txt"}
-except ImportError:  # pragma: no cover
-    _SUFFIXES = {".xml"}
-
-
-def sample_files() -> list[Path]:
-    """Every bundled sample the readers take."""
-    return sorted(p for p in SAMPLES.rglob("*") if p.suffix in _SUFFIXES)
-
 
 def load_samples(store: Store) -> Store:
-    """Read every bundled sample into ``store`` (volumes first)."""
-    docs: list[Document] = []
-    for path in sample_files():
-        for record in read_path(path):
-            if isinstance(record, Volume):
-                store.put_volume(record)
-            else:
-                docs.append(record)
-    store.put(docs)
+    """Ingest every bundled sample into ``store`` with the real pipeline."""
+    report = ingest(store, [SAMPLES], workers=1)
+    assert not report.failed, report.failed
     return store
 
 

@@ -51,22 +51,15 @@ def _free_port() -> int:
 
 
 def _build_archive(folder: Path) -> None:
-    """Ingest every bundled sample into a new local archive."""
-    from tests.web.conftest import load_samples
+    """Ingest every bundled sample into a new local archive (the README's first step)."""
+    from despatch.archive import Archive
 
+    archive = Archive.open(folder)
     try:
-        from despatch.archive import Archive
-    except ImportError:  # until the ingest pipeline lands: the readers straight into a store
-        from despatch.store import open_store
-
-        store = open_store(folder)
-        try:
-            load_samples(store)
-        finally:
-            store.close()
-        return
-    with Archive.open(str(folder)) as archive:
-        archive.ingest([ROOT / "samples"])
+        report = archive.ingest([ROOT / "samples"], workers=1)
+        assert not report.failed, report.failures
+    finally:
+        archive.close()
 
 
 @pytest.fixture(scope="module")

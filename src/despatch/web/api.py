@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from despatch.errors import BackendUnavailable, DespatchError
+from despatch.errors import BackendUnavailable
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.store.base import (
     ArchiveStats,
@@ -145,7 +146,6 @@ class IngestReport(BaseModel):
     unchanged: int = 0
     superseded: int = Field(0, description="kept the archive's richer copy (e.g. TEI)")
     failed: list[str] = Field(default_factory=list)
-    volumes: list[str] = Field(default_factory=list)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -359,15 +359,16 @@ async def ingest(
     ] = None,
     authorization: Annotated[str | None, Header()] = None,
 ) -> IngestReport:
-    """Read uploaded files with despatch's readers and store their records."""
-    from despatch.readers import read_path
-    from despatch.store.base import Outcome
+    """Read uploaded files with despatch's ingest pipeline into the archive."""
+    from despatch.ingest import ingest as run_ingest
 
     _check_token(request, authorization)
     settings = settings_of(request)
     store = store_of(request)
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="despatch-upload-") as tmp:
+        names: dict[str, str] = {}
+        paths: list[Path] = []
         for i, upload in enumerate(files):
             label = upload.filename or f"file {i + 1}"
             suffix = Path(upload.filename or "").suffix.lower()
@@ -381,26 +382,18 @@ async def ingest(
             # The file name on disk is ours; nothing from the request names a path.
             path = Path(tmp) / f"upload-{i}{suffix}"
             path.write_bytes(data)
-            try:
-                records = list(read_path(path, volume=volume or None))
-            except DespatchError as exc:
-                report.failed.append(f"{label}: {str(exc).replace(str(path), label)}")
-                continue
-            docs = [r for r in records if isinstance(r, Document)]
-            for vol in (r for r in records if isinstance(r, Volume)):
-                store.put_volume(vol)
-                report.volumes.append(vol.id)
-            for outcome in store.put(docs):
-                if outcome is Outcome.ADDED:
-                    report.added += 1
-                elif outcome is Outcome.UPDATED:
-                    report.updated += 1
-                elif outcome is Outcome.UNCHANGED:
-                    report.unchanged += 1
-                elif outcome.value == "superseded":
-                    report.superseded += 1
-                else:
-                    report.failed.append(f"{label}: a document could not be stored")
+            names[str(path)] = label
+            paths.append(path)
+        if paths:
+            done = await run_in_threadpool(
+                run_ingest, store, paths, workers=1, volume=volume or None
+            )
+            report.added, report.updated = done.added, done.updated
+            report.unchanged, report.superseded = done.unchanged, done.superseded
+            for failure in done.failures:
+                label = names.get(failure.path, "upload")
+                report.failed.append(str(failure).replace(failure.path, label))
+            report.failed.extend(f"{names.get(p, p)}: skipped" for p in done.skipped)
     return report
 
 
