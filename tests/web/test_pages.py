@@ -9,10 +9,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from despatch.model import Document, Note, PageBreak, Paragraph
+from despatch.model import Document, Note, PageBreak, Paragraph, Reference
 from despatch.store.base import Store
 from despatch.web.charts import add_term
-from despatch.web.markup import Insert, Wrap, highlight, render, render_body
+from despatch.web.markup import (
+    Identities,
+    Insert,
+    Wrap,
+    highlight,
+    render,
+    render_body,
+    render_notes,
+)
 from despatch.web.pages import has_term, toggle_term
 
 SEED_ID = "frus1958-60v19/d110"
@@ -276,3 +284,48 @@ def test_render_nests_overlapping_wraps_and_escapes() -> None:
     )
     assert html == "<x>a <y>&lt;b<i/>&gt;</y></x> c"
     assert highlight("Chiang Kai-shek", [(0, 6)]) == "<mark>Chiang</mark> Kai-shek"
+
+
+def test_references_link_to_targets_and_show_unresolved_ones() -> None:
+    note = "See telegram 631 from Moscow; Document 109; Foreign Relations, Cairo, p. 448; ibid."
+    refs = [
+        Reference(
+            text="telegram 631 from Moscow",
+            kind="telegram",
+            note="d1fn1",
+            start=4,
+            end=28,
+            serial="631",
+            place="Moscow",
+            date="1958-09-19",
+        ),
+        Reference(
+            text="Document 109",
+            kind="document",
+            note="d1fn1",
+            start=30,
+            end=42,
+            target="frus1958-60v19/d109",
+            is_resolved=True,
+        ),
+        Reference(
+            text="Foreign Relations, Cairo, p. 448",
+            kind="volume",
+            note="d1fn1",
+            start=44,
+            end=76,
+            target_volume="frus1943CairoTehran",
+            target_page="448",
+        ),
+        Reference(text="ibid.", kind="ibid", note="d1fn1", start=78, end=83),
+    ]
+    doc = Document(id="v/d1", notes=[Note(n="1", id="d1fn1", text=note)], references=refs)
+    html = str(render_notes(doc)[0].html)
+    assert '<a class="ref" href="/documents/frus1958-60v19/d109"' in html
+    assert 'href="/search?q=telegram%3A631+from%3AMoscow+date%3A1958-09-19..1958-09-19"' in html
+    assert 'class="ref ref-unresolved"' in html and "(not in this archive)" in html
+    assert 'href="https://history.state.gov/historicaldocuments/frus1943CairoTehran/pg_448"' in html
+    assert '<span class="ref ref-unresolved" title="Not in this archive">ibid.' in html
+    # a volume the archive holds links to its page instead
+    held = render_notes(doc, Identities(volumes=frozenset({"frus1943CairoTehran"})))
+    assert 'href="/volumes/frus1943CairoTehran"' in str(held[0].html)

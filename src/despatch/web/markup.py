@@ -105,13 +105,16 @@ def reference_query(ref: Reference) -> str | None:
     """A search that looks for the target of an unresolved reference, if one can be built."""
     parts: list[str] = []
     if ref.serial and ref.kind in {"telegram", "airgram", "despatch"}:
-        parts.append(
-            f"telegram:{quote_value(ref.serial)}"
-            if ref.kind == "telegram"
-            else f"number:{quote_value(ref.serial)}"
-        )
+        # ``telegram:`` is the originator's number of a telegram, despatch or airgram
+        parts.append(f"telegram:{quote_value(ref.serial)}")
         if ref.place:
             parts.append(f"from:{quote_value(ref.place)}")
+        if ref.destination:
+            parts.append(f"to:{quote_value(ref.destination)}")
+    elif ref.kind in {"letter", "memorandum"} and ref.date and len(ref.date) >= 10:
+        parts.append(f"type:{ref.kind}")
+    elif ref.kind == "file" and (ref.file_number or ref.text):
+        parts.append(f"file:{quote_value(ref.file_number or ref.text)}")
     if ref.target_volume:
         parts.append(f"volume:{quote_value(ref.target_volume)}")
     if ref.date and len(ref.date) >= 10 and parts:
