@@ -95,7 +95,7 @@ def _row(name: str, m: Measurement, docs: int, size: int) -> str:
     return (
         f"| {name} | {docs:,} | {m.seconds:,.1f} | {docs / m.seconds:,.0f} | "
         f"{size / 1e6 / m.seconds:,.1f} | {m.user_s + m.sys_s:,.1f} | {m.peak_tree_mb:,.0f} | "
-        f"{m.max_rss_mb:,.0f} |"
+        f"{m.max_rss_mb:,.0f} | {m.load_before:.1f} |"
     )
 
 
@@ -175,9 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.format}, {docs:,} documents, {size / 1e6:,.0f} MB; {result['machine']}")
     print(
         "| run | documents | wall s | docs/s | MB/s | CPU s | peak RSS, process tree (MB) "
-        "| max RSS, one process (MB) |"
+        "| max RSS, one process (MB) | load avg at start |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     if args.breakdown:
         print(f"\nbreakdown (one core, in process): {result['breakdown']}")

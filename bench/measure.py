@@ -4,14 +4,13 @@ Peak memory is measured two ways, because an ingest may run a pool of worker pro
 
 * ``peak_tree_mb`` — the largest sum of resident memory (VmRSS) over the child and all its
   descendants, sampled every 50 ms from ``/proc`` (what the machine had to hold);
-* ``max_rss_mb`` — ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` after the child ends: the peak
-  of the single largest process among the children waited for.
+* ``max_rss_mb`` — ``ru_maxrss`` of the child's own resource usage (``os.wait4``): the peak
+  of the largest single process among the child and the descendants it waited for.
 """
 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import time
 from dataclasses import asdict, dataclass
@@ -27,6 +26,7 @@ class Measurement:
 
     command: list[str]
     returncode: int
+    load_before: float  # 1-minute load average when the child started (2 cores)
     seconds: float
     user_s: float
     sys_s: float
@@ -80,23 +80,26 @@ def run_measured(
     log: Path | None = None,
 ) -> Measurement:
     """Run ``command`` to completion, sampling its process tree's memory."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     err_path = Path(str(log) + ".err") if log else None
     err = open(err_path, "wb") if err_path else subprocess.DEVNULL  # noqa: SIM115
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     try:
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
         peak = 0
-        while proc.poll() is None:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
             peak = max(peak, tree_rss(proc.pid))
             time.sleep(interval)
         seconds = time.perf_counter() - t0
+        returncode = proc.returncode = os.waitstatus_to_exitcode(status)
     finally:
         if log:
             out.close()  # type: ignore[union-attr]
             err.close()  # type: ignore[union-attr]
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
 
     def tail(p: Path | None) -> str:
         if p is None or not p.exists():
@@ -105,12 +108,13 @@ def run_measured(
 
     return Measurement(
         command=command,
-        returncode=proc.returncode,
+        returncode=returncode,
+        load_before=load,
         seconds=seconds,
-        user_s=after.ru_utime - before.ru_utime,
-        sys_s=after.ru_stime - before.ru_stime,
+        user_s=usage.ru_utime,
+        sys_s=usage.ru_stime,
         peak_tree_mb=peak / 2**20,
-        max_rss_mb=after.ru_maxrss / 1024,
+        max_rss_mb=usage.ru_maxrss / 1024,
         stdout_tail=tail(log),
         stderr_tail=tail(err_path),
     )
@@ -133,4 +137,9 @@ def machine() -> dict[str, Any]:
                 mem = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return {"cpu": model, "cores": os.cpu_count(), "mem_gib": round(mem / 2**30, 1)}
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "mem_gib": round(mem / 2**30, 1),
+        "loadavg": os.getloadavg(),
+    }
