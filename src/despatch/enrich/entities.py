@@ -97,7 +97,8 @@ _COMMON = frozenset(
         Without Toward Towards Eventually Certainly Communist Communists Chinese Soviet
         American Americans British Russian Russians Mister Premier Peace War Asia Europe
         Africa America Islands Island Straits Strait Power Powers Minister Ambassador
-        Admiral Chairman Director Foreign Sea Air Forces Far Middle Near
+        Admiral Chairman Director Foreign Sea Air Forces Far Middle Near Officer Officers
+        Counselor Adviser Advisor Assistant Deputy Special Acting Consul Press
         """
     )
 )
@@ -461,14 +462,17 @@ def _choose(
     if len(cands) == 1 or len({(c.kind, c.name) for c in cands}) == 1:
         return cands[0], cands
     if cues:
-        role_cues = {c.lower() for c in cues} - {"mr", "mrs", "miss", "dr", "sir", "madame"}
-        hits = [
-            c
-            for c in cands
-            if role_cues and any(re.search(rf"\b{r}\b", c.label.lower()) for r in role_cues)
-        ]
-        if len(hits) == 1:
-            return hits[0], cands
+        # Narrow by each title word, the nearest first ("State Secretary Dulles": Secretary).
+        narrowed = cands
+        for cue in cues:
+            if cue in {"Mr", "Mrs", "Miss", "Dr", "Sir", "Madame", "Mme"}:
+                continue
+            pattern = re.compile(rf"\b{re.escape(cue.lower())}\b")
+            hits = [c for c in narrowed if pattern.search(c.label.lower())]
+            if len(hits) == 1:
+                return hits[0], cands
+            if hits:
+                narrowed = hits
     known = [c for c in cands if c.key is not None and discourse[c.key] > 0]
     if len(known) == 1:
         return known[0], cands
