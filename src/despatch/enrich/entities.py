@@ -473,9 +473,9 @@ def _choose(
                 return hits[0], cands
             if hits:
                 narrowed = hits
-    known = [c for c in cands if c.key is not None and discourse[c.key] > 0]
-    if len(known) == 1:
-        return known[0], cands
+    in_discourse = [c for c in cands if c.key is not None and discourse[c.key] > 0]
+    if len(in_discourse) == 1:
+        return in_discourse[0], cands
     return None, cands
 
 
