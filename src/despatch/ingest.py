@@ -48,7 +48,7 @@ from despatch.errors import ConfigError, DespatchError, ReadError
 from despatch.model import Document, Volume
 from despatch.readers import detect_format, read_path
 from despatch.search.fields import index_fields
-from despatch.store._rows import READER_RANK, content_hash
+from despatch.store._rows import READER_RANK
 from despatch.store._sqlite import Row, row_of
 from despatch.store.base import Outcome, Store
 
@@ -277,7 +277,7 @@ def _parse_one(source: _Source) -> _Parsed:
 
 
 def _row(doc: Document) -> Row:
-    return row_of(doc, content_hash(doc), index_fields(doc))
+    return row_of(doc, index_fields(doc))
 
 
 def _reason(exc: BaseException) -> str:

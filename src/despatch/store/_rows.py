@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 
 from despatch.model import Document, Reference
@@ -28,8 +29,17 @@ UNDATED_SORT_DAY = "9999-12-31"
 
 def content_hash(doc: Document) -> str:
     """A hash of the record's content (``origin`` excluded: moving a file changes nothing)."""
-    data = doc.model_copy(update={"origin": None}).to_json()
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return record_json(doc)[1]
+
+
+def record_json(doc: Document) -> tuple[str, str]:
+    """The record's JSON (as ``to_json``, fields in another order) and its content hash.
+
+    One serialization for both: ingest does this for every document.
+    """
+    body = doc.model_dump_json(exclude={"origin"})
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return body[:-1] + ',"origin":' + json.dumps(doc.origin) + "}", digest
 
 
 def hit_of(doc: Document, fields: IndexedFields, *, score: float = 0.0) -> SearchHit:
@@ -99,5 +109,6 @@ __all__ = [
     "facet_values",
     "hit_of",
     "is_superseded",
+    "record_json",
     "volume_order_key",
 ]

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from despatch.errors import BackendUnavailable, IntegrityError, SchemaMismatch
 from despatch.model import Document, Volume
-from despatch.search.fields import IndexedFields
-from despatch.store._rows import date_sort_key, is_superseded, volume_order_key
+from despatch.search.fields import IndexedFields, index_fields
+from despatch.store._rows import date_sort_key, is_superseded, record_json, volume_order_key
 from despatch.store._tantivy import normalized_texts
 
 SCHEMA_VERSION = 1
@@ -102,18 +102,24 @@ class Row:
     texts: dict[str, str]  # the index's normalized text sources
 
 
-def row_of(doc: Document, content_hash: str, fields: IndexedFields) -> Row:
+def row_of(doc: Document, fields: IndexedFields | None = None) -> Row:
     """The row of a document (computed wherever parsing happens, e.g. a worker process)."""
+    if fields is None:
+        fields = index_fields(doc)
+    record, digest = record_json(doc)
+    texts = normalized_texts(fields)
+    # The texts travel once, normalized (rows are pickled from parsing processes).
+    slim = replace(fields, body="", notes="", sender="", recipient="", persons="", places="")
     return Row(
         doc_id=doc.id,
-        hash=content_hash,
-        record=doc.to_json(),
-        fields=fields,
+        hash=digest,
+        record=record,
+        fields=slim,
         first_page=doc.first_page,
         date_value=doc.date.value,
         reader=doc.reader,
         targets=tuple(r.target for r in doc.references if r.target),
-        texts=normalized_texts(fields),
+        texts=texts,
     )
 
 

@@ -2,7 +2,7 @@
 facet aggregation.
 
 The index is derived data (``store/local.py`` rebuilds it from SQLite). Text is indexed
-as ``search.fields.normalize_text`` gives it (tokens joined by spaces, whitespace
+as ``search.fields.index_text`` gives it (tokens separated by spaces, whitespace
 tokenizer), so tantivy sees exactly the words every other backend sees.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 import tantivy
 
-from despatch.search.fields import TEXT_SOURCES, WEIGHTS, IndexedFields, fold, normalize_text
+from despatch.search.fields import TEXT_SOURCES, WEIGHTS, IndexedFields, fold, index_text
 from despatch.search.fields import tokenize as _tokenize
 from despatch.search.query import (
     KEYWORD_FIELDS,
@@ -78,7 +78,7 @@ def day_number(day: str | None) -> int | None:
 
 def normalized_texts(fields: IndexedFields) -> dict[str, str]:
     """Each text source as the index takes it (the costly part; done where parsing is)."""
-    return {name: normalize_text(fields.text(name)) for name in TEXT_SOURCE_NAMES}
+    return {name: index_text(fields.text(name)) for name in TEXT_SOURCE_NAMES}
 
 
 def index_document(

@@ -192,7 +192,7 @@ class LocalStore(Store):
     # --- writing ----------------------------------------------------------------------
 
     def put(self, documents: Iterable[Document]) -> list[Outcome]:
-        rows = [_sqlite.row_of(doc, content_hash(doc), index_fields(doc)) for doc in documents]
+        rows = [_sqlite.row_of(doc) for doc in documents]
         return self.put_rows(rows)
 
     def put_rows(self, rows: Sequence[_sqlite.Row]) -> list[Outcome]:
