@@ -1,10 +1,10 @@
 """Load test of the web server: document pages and the search API under concurrency.
 
     .venv/bin/python bench/load.py --archive bench/out/archive-tei-100000 \\
-        [--concurrency 50] [--duration 30] [--port 8765]
+        [--concurrency 50] [--duration 30] [--workers 1] [--port 8765]
 
-1. Starts ``despatch --archive ARCHIVE serve`` (the shipped command: one uvicorn
-   process) on a loopback port.
+1. Starts ``despatch --archive ARCHIVE serve [--workers N]`` (the shipped command) on a
+   loopback port.
 2. Samples document ids and search queries from the archive itself through the API
    (ids spread over the whole date range; queries from the archive's facet values and
    title words), so the requests hit the whole corpus, not one cached page.
@@ -206,13 +206,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, default=30.0)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=1, help="server processes")
     ap.add_argument("--docs", type=int, default=2000, help="document ids to sample")
     ap.add_argument("--scenarios", default="document,search,search-facets")
     args = ap.parse_args(argv)
 
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(args.archive, port)
+    server = start_server(args.archive, port, args.workers)
     try:
         ids, queries, total = sample_targets(base, args.docs, args.seed)
         print(
@@ -277,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
                 "documents": total,
                 "cpus": os.cpu_count(),
                 "server_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                "workers": args.workers,
                 **asdict(r),
             }
             fh.write(json.dumps(record) + "\n")

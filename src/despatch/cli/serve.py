@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -38,6 +39,14 @@ def serve(
             "\\[env DESPATCH_INGEST_TOKEN]; without it the server is read-only.",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes; more than one uses more cores (read-only archives only).",
+        ),
+    ] = 1,
     log_level: Annotated[
         str, typer.Option(help="Server log level: critical, error, warning, info, debug.")
     ] = "warning",
@@ -52,19 +61,36 @@ def serve(
     try:
         if ingest_token is not None and not ingest_token.strip():
             raise ConfigError("--ingest-token is empty; give a secret or leave the option out")
+        settings = WebSettings.from_env(ingest_token=ingest_token)
+        if workers > 1 and settings.ingest_token:
+            raise ConfigError(
+                "uploads (--ingest-token) need a single server process; drop --workers or the token"
+            )
         store = open_store(state.archive, create=False)
     except DespatchError as exc:
         raise fail(exc) from exc
-    settings = WebSettings.from_env(ingest_token=ingest_token)
-    web_app = create_app(store, settings)
     shown = "localhost" if host in {"127.0.0.1", "::1"} else host
     console.print(
         f"Serving [bold]{state.archive}[/] at [link]http://{shown}:{port}/[/link]"
+        + (f" with {workers} processes" if workers > 1 else "")
         + ("  (uploads enabled at POST /api/ingest)" if settings.ingest_token else "")
         + "\nPress Ctrl+C to stop.",
         highlight=False,
     )
+    if workers > 1:
+        # Each worker process opens the archive itself (see web.app.app_from_env).
+        store.close()
+        os.environ["DESPATCH_ARCHIVE"] = state.archive
+        uvicorn.run(
+            "despatch.web.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level=log_level,
+        )
+        return
     try:
-        uvicorn.run(web_app, host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level=log_level)
     finally:
         store.close()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
@@ -250,6 +252,30 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app over the archive named by ``DESPATCH_ARCHIVE`` (for several server processes).
+
+    ``despatch serve --workers N`` starts uvicorn with this factory in each worker
+    process; each opens the archive read-only for itself and closes it on shutdown.
+    """
+    from despatch.settings import setting_default
+    from despatch.store import open_store
+
+    archive = setting_default("archive") or "./despatch-archive"
+    store = open_store(archive, create=False)
+    app = create_app(store, WebSettings.from_env())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            store.close()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
 def _document_problem_media_type(app: FastAPI) -> None:
     """Declare error responses as ``application/problem+json`` in the OpenAPI document."""
     generate = app.openapi
@@ -270,4 +296,12 @@ def _document_problem_media_type(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-__all__ = ["MAX_LIMIT", "PROBLEM_TYPES", "Problem", "WebSettings", "create_app", "problem_response"]
+__all__ = [
+    "MAX_LIMIT",
+    "PROBLEM_TYPES",
+    "Problem",
+    "WebSettings",
+    "app_from_env",
+    "create_app",
+    "problem_response",
+]
