@@ -149,7 +149,7 @@ def _build(
         if pbk.mark.offset is None:
             trailing.append(pbk)
         else:
-            pages.append(PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs))
+            pages.append(PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=None))
     first_page = start_page
     for brk in pages:
         if brk.offset == 0:
@@ -299,7 +299,8 @@ def _place_notes(notes: list[Note], pages: list[PageBreak], first_page: str | No
             for p in body:
                 if p.offset <= note.anchor:
                     page = p.page
-        out.append(note.model_copy(update={"page": page}))
+        note.page = page
+        out.append(note)
     return out
 
 
@@ -319,7 +320,8 @@ def _paragraph_pages(
         while j < len(pages) and pages[j].offset < para.end:
             on.append(pages[j].page)
             j += 1
-        out.append(para.model_copy(update={"pages": on}))
+        para.pages = on
+        out.append(para)
     return out
 
 

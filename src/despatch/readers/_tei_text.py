@@ -1,17 +1,10 @@
 """The text model of the TEI reader: element trees → body text with offsets.
 
-A ``TextBuilder`` accumulates the text of one document (or one note) as paragraphs
-joined by blank lines, normalising whitespace as a browser would (TEI P5 §1.3.1.1.4:
-whitespace in mixed content is not significant), and keeps every offset a record needs:
-paragraph bounds, page breaks, entity spans and references. Offsets that belong to "the
-next character" (a page break that starts mid-sentence, the start of a name) stay
-pending until a character is written, so they never point at a collapsed space.
-
-``TextWalker`` walks the TEI elements of a document into a builder: block elements
-(``p``, ``list``/``item``, ``table``/``row``, ``closer``, ``quote`` with paragraphs …)
-open paragraphs, inline elements (``hi``, ``persName``, ``gloss``, ``ref`` …) add text and
-spans, ``note`` becomes a ``Note`` with its own text and an anchor, ``pb`` a page break,
-``lb`` a space.
+``TextWalker`` walks the TEI elements of a document into a ``TextBuilder``
+(``_tei_builder``): block elements (``p``, ``list``/``item``, ``table``/``row``,
+``closer``, ``quote`` with paragraphs …) open paragraphs, inline elements (``hi``,
+``persName``, ``gloss``, ``ref`` …) add text and spans, ``note`` becomes a ``Note`` with
+its own text and an anchor, ``pb`` a page break, ``lb`` a space.
 """
 
 from __future__ import annotations
@@ -22,167 +15,29 @@ from typing import Any
 
 from lxml import etree
 
-from despatch.model import Note, PageBreak, Paragraph, RecordWarning, Reference, Span
+from despatch.model import Note, PageBreak, RecordWarning, Reference, Span
+from despatch.readers._tei_builder import (
+    _LOCAL,
+    FRUS,
+    TEI,
+    XML_ID,
+    ParaKind,
+    TextBuilder,
+    local,
+    norm,
+)
 
-TEI = "{http://www.tei-c.org/ns/1.0}"
-FRUS = "{http://history.state.gov/frus/ns/1.0}"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-
-_WS = re.compile(r"\s+")
-
-ParaKind = str
-
-
-def local(tag: Any) -> str:
-    """The local name of an element tag ("" for comments and entities)."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
-
-
-def norm(text: str) -> str:
-    """Collapse whitespace runs to one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
-
-
-@dataclass
-class _Mark:
-    """An offset waiting for the next written character."""
-
-    offset: int | None = None
-
-
-@dataclass
-class _PendingBreak:
-    page: str
-    facs: str | None
-    mark: _Mark = field(default_factory=_Mark)
-
-
-@dataclass
-class _OpenSpan:
-    kind: str
-    key: str | None
-    mark: _Mark = field(default_factory=_Mark)
-
-
-@dataclass
-class _OpenRef:
-    target: str
-    mark: _Mark = field(default_factory=_Mark)
-
-
-class TextBuilder:
-    """Accumulates normalised text in paragraphs, with pending offsets."""
-
-    def __init__(self) -> None:
-        self._parts: list[str] = []
-        self.length = 0
-        self.paragraphs: list[Paragraph] = []
-        self._open = False
-        self._start = 0
-        self.kind: ParaKind = "p"
-        self._space = False
-        self._pending: list[_Mark] = []
-        self.breaks: list[_PendingBreak] = []
-        self.spans: list[tuple[int, int, str, str | None]] = []
-        self.refs: list[tuple[int, int, str]] = []
-
-    # -- paragraphs -------------------------------------------------------------------
-    def close(self) -> None:
-        """End the current paragraph (if one is open)."""
-        if self._open:
-            self.paragraphs.append(Paragraph(start=self._start, end=self.length, kind=self.kind))
-            self._open = False
-        self._space = False
-
-    def begin(self, kind: ParaKind) -> None:
-        """End the current paragraph; the next text opens one of ``kind``."""
-        self.close()
-        self.kind = kind
-
-    def resume(self, kind: ParaKind) -> None:
-        """After a nested block: text that follows continues in a new ``kind`` paragraph."""
-        self.close()
-        self.kind = kind
-
-    def space(self) -> None:
-        """A word boundary (``<lb/>``, a cell boundary)."""
-        if self._open:
-            self._space = True
-
-    # -- text -------------------------------------------------------------------------
-    def write(self, text: str | None) -> None:
-        """Add text, collapsing whitespace."""
-        if not text:
-            return
-        s = _WS.sub(" ", text)
-        if s == " ":
-            if self._open:
-                self._space = True
-            return
-        lead = s[0] == " "
-        trail = s[-1] == " "
-        core = s.strip(" ")
-        if not self._open:
-            if self.length:
-                self._parts.append("\n\n")
-                self.length += 2
-            self._start = self.length
-            self._open = True
-        elif self._space or lead:
-            self._parts.append(" ")
-            self.length += 1
-        if self._pending:
-            for m in self._pending:
-                m.offset = self.length
-            self._pending.clear()
-        self._parts.append(core)
-        self.length += len(core)
-        self._space = trail
-
-    @property
-    def text(self) -> str:
-        """The text so far."""
-        if len(self._parts) > 1:
-            self._parts = ["".join(self._parts)]
-        return self._parts[0] if self._parts else ""
-
-    # -- pending offsets ----------------------------------------------------------------
-    def mark(self) -> _Mark:
-        """An offset that becomes the position of the next written character."""
-        m = _Mark()
-        self._pending.append(m)
-        return m
-
-    def page_break(self, page: str, facs: str | None) -> None:
-        """A ``<pb>``: the page starts at the next character."""
-        self.breaks.append(_PendingBreak(page, facs, self.mark()))
-
-    def open_span(self, kind: str, key: str | None) -> _OpenSpan:
-        """Start an entity span at the next character."""
-        return _OpenSpan(kind, key, self.mark())
-
-    def close_span(self, span: _OpenSpan) -> None:
-        """End an entity span here (dropped if it covered no text)."""
-        start = span.mark.offset
-        if start is not None and start < self.length:
-            self.spans.append((start, self.length, span.kind, span.key))
-
-    def open_ref(self, target: str) -> _OpenRef:
-        """Start a reference at the next character."""
-        return _OpenRef(target, self.mark())
-
-    def close_ref(self, ref: _OpenRef) -> None:
-        """End a reference here."""
-        start = ref.mark.offset
-        if start is not None and start < self.length:
-            self.refs.append((start, self.length, ref.target))
-
-    def finish(self) -> None:
-        """Close the last paragraph."""
-        self.close()
-
+__all__ = [
+    "FRUS",
+    "TEI",
+    "XML_ID",
+    "TextBuilder",
+    "TextWalker",
+    "WalkContext",
+    "local",
+    "norm",
+    "parse_target",
+]
 
 # Block elements and the paragraph kind their text gets.
 _BLOCKS: dict[str, ParaKind] = {
@@ -288,6 +143,21 @@ _INLINE = {
     "head",
     "dateline",
 }
+# Inline elements whose only effect is their text, and those that mark an entity span
+# (element → span kind, attribute holding the authority key).
+_PLAIN_INLINE = {
+    "hi", "seg", "foreign", "emph", "title", "num", "measure", "abbr", "expan", "sic",
+    "corr", "reg", "orig", "q", "said", "rs", "add", "del", "unclear", "supplied", "span",
+    "term", "date", "time", "name", "mentioned", "soCalled", "distinct", "code", "stamp",
+    "damage", "subst", "w", "c", "g", "roleName", "forename", "surname", "geogName",
+    "country", "settlement", "region", "bloc", "idno",
+}  # fmt: skip
+_SPAN_KINDS = {
+    "persName": ("person", "corresp"),
+    "gloss": ("term", "target"),
+    "placeName": ("place", "ref"),
+    "orgName": ("organization", "ref"),
+}
 _BLOCK_CHILDREN = set(_BLOCKS) | set(_CONTAINERS) | {"item", "row", "head", "dateline", "label"}
 
 
@@ -377,10 +247,26 @@ class TextWalker:
 
     # -- the walk ---------------------------------------------------------------------
     def _children(self, b: TextBuilder, el: Any, kind: ParaKind) -> None:
-        b.write(el.text)
+        # the hot loop: plain inline markup and entity names are handled here directly
+        if el.text:
+            b.write(el.text)
         for child in el:
-            self._node(b, child, kind, block_context=False)
-            b.write(child.tail)
+            name = _LOCAL.get(child.tag) or local(child.tag)
+            if name in _PLAIN_INLINE:
+                self._children(b, child, kind)
+            elif name in _SPAN_KINDS:
+                skind, attr = _SPAN_KINDS[name]
+                value = child.get(attr) or (child.get("corresp") if attr == "ref" else None)
+                if name == "gloss" and not value:
+                    self._children(b, child, kind)
+                else:
+                    span = b.open_span(skind, _key(value))
+                    self._children(b, child, kind)
+                    b.close_span(span)
+            else:
+                self._node(b, child, kind, block_context=False)
+            if child.tail:
+                b.write(child.tail)
 
     def _node(self, b: TextBuilder, el: Any, kind: ParaKind, *, block_context: bool) -> None:
         if isinstance(el, etree._Entity):
@@ -535,7 +421,7 @@ class TextWalker:
         n = el.get("n") or ""
         text = nb.text
         self.ctx.notes.append(
-            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None)
+            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None, page=None)
         )
         for start, end, skind, key in nb.spans:
             self.ctx.spans.append(self._span(text, start, end, skind, key, note_id))
