@@ -68,11 +68,22 @@ def free_port() -> int:
         return port
 
 
-def start_server(archive: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(archive: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     """``despatch --archive ARCHIVE serve`` on ``port``; waits until it answers."""
     despatch = Path(sys.executable).with_name("despatch")
     proc = subprocess.Popen(
-        [str(despatch), "--archive", archive, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(despatch),
+            "--archive",
+            archive,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
