@@ -230,7 +230,8 @@ def chicago_note(
         parts.append(f"accessed {_human_date(accessed.isoformat())}")
     if f.url:
         parts.append(f.url)
-    return ", ".join(parts) + "."
+    text = ", ".join(parts)
+    return text if text.endswith(".") else text + "."
 
 
 def chicago_bibliography(
