@@ -32,18 +32,18 @@ def render_plaintext(doc: Document) -> str:
         if note.anchor is None and note.kind == "source":
             heading += _marker(note)
             break
-    inserts: list[tuple[int, int, str]] = []  # offset, order, text
-    for b in doc.pages:
+    inserts: list[tuple[int, int, int, str]] = []  # offset, markers first, order, text
+    for k, b in enumerate(doc.pages):
         if b.note is None:
-            inserts.append((b.offset, 1, f"[Page {b.page}] "))
-    for note in doc.notes:
+            inserts.append((b.offset, 1, k, f"[Page {b.page}] "))
+    for k, note in enumerate(doc.notes):
         if note.anchor is not None:
-            inserts.append((note.anchor, 0, _marker(note)))
+            inserts.append((note.anchor, 0, k, _marker(note)))
     inserts.sort()
     text = doc.text
     pieces: list[str] = []
     cursor = 0
-    for offset, _order, value in inserts:
+    for offset, _kind, _order, value in inserts:
         offset = min(max(offset, 0), len(text))
         pieces.append(text[cursor:offset])
         if value.startswith("[Page") and offset == len(text):

@@ -22,7 +22,7 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 # Text built from the characters that matter to the reader, plus anything else.
 _ALPHABET = st.sampled_from(
-    list("abcXYZ 0123456789.,;:()[]“”’—–-\n\t ") + ["[Page 12]", "  1. ", "Source: ", "\r\n"]
+    [*"abcXYZ 0123456789.,;:()[]“”’—–-\n\t ", "[Page 12]", "  1. ", "Source: ", "\r\n"]
 )
 _noisy_text = st.one_of(
     st.text(max_size=400),
