@@ -290,3 +290,12 @@ def test_cli_fetch_and_ingest(tmp_path: Path, server: tuple[str, Served]) -> Non
 
     with Archive.open(archive, create=False) as arch:
         assert arch.get(f"{V19}/d110").telegram is not None
+
+
+def test_cli_list_and_all_with_ids_conflict() -> None:
+    runner = CliRunner()
+    listed = runner.invoke(app, ["fetch", "frus", "--list"])
+    assert listed.exit_code == 0
+    assert listed.output.split() == volume_ids()
+    both = runner.invoke(app, ["fetch", "frus", V19, "--all"])
+    assert both.exit_code == 1 and "not both" in both.output

@@ -358,3 +358,34 @@ def test_records_round_trip_through_json(v30: tuple[dict[str, Document], Volume]
     for doc in docs.values():
         assert Document.from_json(doc.to_json()) == doc
     assert Volume.from_json(vol.to_json()) == vol
+
+
+def test_date_attributes_of_every_kind(tmp_path: Path) -> None:
+    frus = "http://history.state.gov/frus/ns/1.0"
+    path = _tei(
+        tmp_path,
+        '<div type="document" xml:id="d1" n="1"><head>1. Memorandum</head>'
+        '<dateline><placeName>Washington</placeName>, <date notBefore="1958-09-01" '
+        'notAfter="1958-09-30">September 1958</date></dateline><p>a</p></div>'
+        '<div type="document" xml:id="d2" n="2"><head>2. Memorandum</head>'
+        '<dateline>Paris, <date when="19 Sept">September 19, 1958, 8 p.m.</date></dateline>'
+        "<p>b</p></div>"
+        f'<div type="document" xml:id="d3" n="3" xmlns:frus="{frus}" '
+        'frus:doc-dateTime-min="1958-01-01T00:00:00-05:00" '
+        'frus:doc-dateTime-max="1960-12-31T23:59:59-05:00"><head>3. Editorial Note</head>'
+        "<p>c</p></div>"
+        f'<div type="document" xml:id="d4" n="4" xmlns:frus="{frus}" '
+        'frus:doc-dateTime-min="1958-10-02T00:00:00-05:00" '
+        'frus:doc-dateTime-max="1958-10-02T23:59:59-05:00"><head>4. Paper</head>'
+        "<p>d</p></div>",
+    )
+    docs = {r.id.rsplit("/", 1)[-1]: r for r in TeiReader().read(path) if isinstance(r, Document)}
+    d1 = docs["d1"].date
+    assert (d1.value, d1.precision) == (None, "range")
+    assert (d1.not_before, d1.not_after) == ("1958-09-01", "1958-09-30")
+    d2 = docs["d2"]
+    assert d2.date.value == "1958-09-19T20:00"  # read from the words
+    assert [w.code for w in d2.warnings] == ["date-attribute"]
+    assert docs["d3"].dates == [] and docs["d3"].date.value is None  # spans three years
+    d4 = docs["d4"].date
+    assert (d4.value, d4.source) == ("1958-10-02", DateSource.ENCODED)
