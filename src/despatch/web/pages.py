@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from despatch.errors import DespatchError, NotFound, QueryError
 from despatch.model import Document, Party
-from despatch.store.base import FACET_FIELDS, SearchResults, Store
+from despatch.store.base import FACET_FIELDS, FacetValue, SearchResults, Store
 from despatch.web import charts
 from despatch.web.api import CITATION_FORMATS, citation_text, person_documents
 from despatch.web.app import MAX_LIMIT, PROBLEM_TYPES, WebSettings
@@ -219,6 +219,9 @@ def search_page(
         ctx["histogram"] = charts.year_histogram(q, results.facets.get("year", []), sort=sort)
     if stats is not None:
         ctx["volumes"] = store.volumes()
+        ctx["histogram"] = charts.year_histogram(
+            "", [FacetValue(value=y, count=n) for y, n in stats.by_year.items()]
+        )
     return _page(request, "search.html", ctx, status=400 if error else 200)
 
 
