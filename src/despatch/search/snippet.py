@@ -7,12 +7,14 @@ after ``[Page 234]`` reports page 234 whichever backend found it.
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from despatch.model import Document
 from despatch.search.fields import fold, tokenize
-from despatch.search.query import Phrase, Prefix, Query, Word, positive_terms
+from despatch.search.query import Prefix, Query, positive_terms
 
 #: Characters of context shown before the first hit.
 BEFORE = 70
@@ -27,7 +29,11 @@ class SnippetSource:
     body: str
     page_breaks: tuple[tuple[str, int], ...] = ()  # (page, offset) of body page breaks
     first_page: str | None = None
-    notes: tuple[tuple[str, str | None], ...] = ()  # (text, page of the note's anchor)
+    # (text, page of the note's anchor) for each note; or a function giving them, called
+    # only when the body has no hit (a store may read notes lazily).
+    notes: (
+        tuple[tuple[str, str | None], ...] | Callable[[], tuple[tuple[str, str | None], ...]]
+    ) = ()
 
     @classmethod
     def of(cls, doc: Document) -> SnippetSource:
@@ -57,43 +63,95 @@ class Snippet:
     page: str | None = None
 
 
-_BEFORE_TOKEN = r"(?<![^\W_])"
 _AFTER_TOKEN = r"(?![^\W_])"
 _BETWEEN = r"[\W_]+"
+#: How many hits (per term) are considered when choosing the snippet's window.
+_CANDIDATES = 200
 
 
-def _pattern(query: Query) -> re.Pattern[str] | None:
-    """One regex over folded text matching any free-text term of ``query`` on token bounds."""
-    alternatives: list[str] = []
-    for term in positive_terms(query):
-        if isinstance(term, Prefix):
-            stem = tokenize(term.text)
-            if stem:
-                alternatives.append(_BEFORE_TOKEN + re.escape(stem[0]) + r"[^\W_]*")
-        elif isinstance(term, Word | Phrase):
+def _ascii_run(exc: UnicodeError) -> tuple[str, int]:
+    assert isinstance(exc, UnicodeEncodeError)
+    run = exc.object[exc.start : exc.end]
+    out = "".join(c if len(c) == 1 and c.isascii() else "\x7f" for c in map(fold, run))
+    return out, exc.end
+
+
+codecs.register_error("despatch-snippet", _ascii_run)
+
+
+def _fold_ascii(text: str) -> str:
+    """``fold`` for finding ASCII tokens: the same length, other letters become DEL.
+
+    A C-level encode instead of per-character work: snippets fold every hit's body.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.encode("ascii", "despatch-snippet").lower().decode("ascii")
+
+
+class _Matcher:
+    """Finds the free-text terms of a query in folded text, on token boundaries.
+
+    Each term is located by ``str.find`` of its first token (fast) and then confirmed by
+    an anchored regex (the rest of a phrase, the word's end).
+    """
+
+    def __init__(self, query: Query) -> None:
+        self.terms: list[tuple[str, re.Pattern[str]]] = []
+        for term in positive_terms(query):
             toks = tokenize(term.text)
-            if toks:
+            if not toks:
+                continue
+            if isinstance(term, Prefix):
+                self.terms.append((toks[0], re.compile(re.escape(toks[0]) + r"[^\W_]*")))
+            else:
                 body = _BETWEEN.join(re.escape(t) for t in toks)
-                alternatives.append(_BEFORE_TOKEN + body + _AFTER_TOKEN)
-    if not alternatives:
-        return None
-    # Longer alternatives first, so a phrase wins over a word it starts with.
-    alternatives.sort(key=len, reverse=True)
-    return re.compile("|".join(f"({a})" for a in alternatives))
+                self.terms.append((toks[0], re.compile(body + _AFTER_TOKEN)))
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    def fold(self, text: str) -> str:
+        """``text`` folded as far as this query's terms need."""
+        if all(literal.isascii() for literal, _ in self.terms):
+            return _fold_ascii(text)
+        return fold(text)
+
+    def scan(self, folded: str, limit: int = _CANDIDATES) -> list[tuple[int, int, int]]:
+        """``(start, end, term)`` of each hit in ``folded``, in order of ``start``."""
+        hits: list[tuple[int, int, int]] = []
+        for index, (literal, rx) in enumerate(self.terms):
+            pos, found = 0, 0
+            while found < limit:
+                j = folded.find(literal, pos)
+                if j < 0:
+                    break
+                pos = j + 1
+                if j > 0 and folded[j - 1].isalnum():
+                    continue
+                m = rx.match(folded, j)
+                if m:
+                    hits.append((j, m.end(), index))
+                    found += 1
+                    pos = m.end()
+        hits.sort()
+        return hits
 
 
-def find_hits(
-    text: str, pattern: re.Pattern[str] | None, *, limit: int | None = None
-) -> list[tuple[int, int]]:
-    """Character spans of ``text`` where ``pattern`` matches, in order (at most ``limit``)."""
-    if pattern is None or not text:
-        return []
-    hits: list[tuple[int, int]] = []
-    for m in pattern.finditer(fold(text)):
-        hits.append((m.start(), m.end()))
-        if limit is not None and len(hits) >= limit:
-            break
-    return hits
+def find_hits(text: str, query: Query) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where the free-text terms of ``query`` occur."""
+    matcher = _Matcher(query)
+    return _merge([(a, b) for a, b, _ in matcher.scan(matcher.fold(text), len(text))])
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _cut(text: str, first: int) -> tuple[int, int]:
@@ -112,35 +170,25 @@ def _cut(text: str, first: int) -> tuple[int, int]:
 
 
 def _snippet(
-    text: str, pattern: re.Pattern[str] | None, first: int | None
+    text: str, hits: list[tuple[int, int, int]], first: int | None
 ) -> tuple[str, list[tuple[int, int]]]:
     start, end = _cut(text, first or 0)
     window = text[start:end].replace("\n", " ")
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
-    shift = len(prefix)
-    marks = [(a + shift, b + shift) for a, b in find_hits(window, pattern) if b <= len(window)]
+    shift = len(prefix) - start
+    marks = _merge([(a + shift, b + shift) for a, b, _ in hits if a >= start and b <= end])
     return prefix + window + suffix, marks
 
 
-#: How many hits are considered when choosing the snippet's window.
-_CANDIDATES = 200
-
-
-def _best_start(text: str, pattern: re.Pattern[str]) -> int | None:
+def _best_start(hits: list[tuple[int, int, int]]) -> int | None:
     """The offset of the hit whose window shows the most different terms (the first wins)."""
-    folded = fold(text)
-    matches = []
-    for m in pattern.finditer(folded):
-        matches.append((m.start(), m.lastindex or 0))
-        if len(matches) >= _CANDIDATES:
-            break
-    if not matches:
+    if not hits:
         return None
-    best, best_terms = matches[0][0], 0
+    best, best_terms = hits[0][0], 0
     span = LENGTH - BEFORE
-    for i, (pos, _) in enumerate(matches):
-        terms = {g for p, g in matches[i:] if p - pos < span}
+    for i, (pos, _, _) in enumerate(hits):
+        terms = {t for p, _, t in hits[i : i + 50] if p - pos < span}
         if len(terms) > best_terms:
             best, best_terms = pos, len(terms)
     return best
@@ -152,19 +200,22 @@ def make_snippet(source: SnippetSource, query: Query) -> Snippet:
     The window is cut around the hit in the body that shows the most different terms;
     if the body has none, the first note with a hit; otherwise the start of the body.
     """
-    pattern = _pattern(query)
-    if pattern is not None:
-        first = _best_start(source.body, pattern)
+    matcher = _Matcher(query)
+    if matcher:
+        hits = matcher.scan(matcher.fold(source.body))
+        first = _best_start(hits)
         if first is not None:
-            text, marks = _snippet(source.body, pattern, first)
+            text, marks = _snippet(source.body, hits, first)
             return Snippet(text, marks, source.page_at(first))
-        for note_text, note_page in source.notes:
-            first = _best_start(note_text, pattern)
+        notes = source.notes() if callable(source.notes) else source.notes
+        for note_text, note_page in notes:
+            hits = matcher.scan(matcher.fold(note_text))
+            first = _best_start(hits)
             if first is not None:
-                text, marks = _snippet(note_text, pattern, first)
+                text, marks = _snippet(note_text, hits, first)
                 return Snippet(text, marks, note_page or source.first_page)
     if source.body:
-        text, _ = _snippet(source.body, None, None)
+        text, _ = _snippet(source.body, [], None)
         return Snippet(text, [], source.page_at(0))
     return Snippet("", [], source.first_page)
 

@@ -33,13 +33,23 @@ def content_hash(doc: Document) -> str:
 
 
 def record_json(doc: Document) -> tuple[str, str]:
-    """The record's JSON (as ``to_json``, fields in another order) and its content hash.
+    """The record's JSON without its body text, and the content hash of the whole record.
 
-    One serialization for both: ingest does this for every document.
+    Stores keep the body text beside the record (snippets read it without parsing the
+    record); ``load_record`` puts them back together. One serialization for both: ingest
+    does this for every document.
     """
-    body = doc.model_dump_json(exclude={"origin"})
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
-    return body[:-1] + ',"origin":' + json.dumps(doc.origin) + "}", digest
+    head = doc.model_dump_json(exclude={"origin", "text"})
+    digest = hashlib.sha256(f"{head}\x00{doc.text}".encode()).hexdigest()
+    return head[:-1] + ',"origin":' + json.dumps(doc.origin) + "}", digest
+
+
+def load_record(record: str, text: str | None) -> Document:
+    """A document from ``record_json`` output and its body text (``None``: in the record)."""
+    doc = Document.from_json(record)
+    if text is not None:
+        doc = doc.model_copy(update={"text": text})
+    return doc
 
 
 def hit_of(doc: Document, fields: IndexedFields, *, score: float = 0.0) -> SearchHit:
@@ -109,6 +119,7 @@ __all__ = [
     "facet_values",
     "hit_of",
     "is_superseded",
+    "load_record",
     "record_json",
     "volume_order_key",
 ]

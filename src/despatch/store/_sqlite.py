@@ -17,10 +17,16 @@ from pathlib import Path
 from despatch.errors import BackendUnavailable, IntegrityError, SchemaMismatch
 from despatch.model import Document, Volume
 from despatch.search.fields import IndexedFields, index_fields
-from despatch.store._rows import date_sort_key, is_superseded, record_json, volume_order_key
+from despatch.store._rows import (
+    date_sort_key,
+    is_superseded,
+    load_record,
+    record_json,
+    volume_order_key,
+)
 from despatch.store._tantivy import normalized_texts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -83,8 +89,15 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
+def _v2(db: sqlite3.Connection) -> None:
+    # The body text and page breaks beside the record, for snippets without parsing it.
+    # Rows written by version 1 keep the text in the record (``body`` NULL).
+    db.execute("ALTER TABLE documents ADD COLUMN body TEXT")
+    db.execute("ALTER TABLE documents ADD COLUMN pages TEXT")
+
+
 #: ``MIGRATIONS[n]`` takes an archive from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _v1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _v1, 1: _v2}
 
 
 @dataclass(frozen=True)
@@ -93,7 +106,9 @@ class Row:
 
     doc_id: str
     hash: str
-    record: str  # the JSON record
+    record: str  # the JSON record without the body text
+    body: str  # the body text
+    pages: str  # JSON [[page, offset], ...] of the body's page breaks
     fields: IndexedFields
     first_page: str | None
     date_value: str | None
@@ -114,6 +129,8 @@ def row_of(doc: Document, fields: IndexedFields | None = None) -> Row:
         doc_id=doc.id,
         hash=digest,
         record=record,
+        body=doc.text,
+        pages=json.dumps([[b.page, b.offset] for b in doc.pages if b.note is None]),
         fields=slim,
         first_page=doc.first_page,
         date_value=doc.date.value,
@@ -219,12 +236,15 @@ def write_rows(
             row.first_page,
             row.reader,
             row.record,
+            row.body,
+            row.pages,
         )
         if old is None:
             cur = db.execute(
                 "INSERT INTO documents (hash, generation, volume, number, ord_a, ord_b, type, "
                 "day, sortday, year, date_value, title, sender, recipient, first_page, reader, "
-                "record, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "record, body, pages, id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, row.doc_id),
             )
             key = cur.lastrowid
@@ -236,7 +256,7 @@ def write_rows(
                 "UPDATE documents SET hash = ?, generation = ?, volume = ?, number = ?, "
                 "ord_a = ?, ord_b = ?, type = ?, day = ?, sortday = ?, year = ?, "
                 "date_value = ?, title = ?, sender = ?, recipient = ?, first_page = ?, "
-                "reader = ?, record = ? WHERE key = ?",
+                "reader = ?, record = ?, body = ?, pages = ? WHERE key = ?",
                 (*values, key),
             )
             db.execute("DELETE FROM doc_references WHERE source = ?", (row.doc_id,))
@@ -271,18 +291,18 @@ def write_volume(db: sqlite3.Connection, volume: Volume, content_hash: str) -> s
 
 def iter_index_rows(
     db: sqlite3.Connection, *, after_generation: int = 0, batch: int = 2000
-) -> Iterable[list[tuple[int, str]]]:
-    """``(key, record)`` of rows written after ``after_generation``, in batches."""
+) -> Iterable[list[tuple[int, Document]]]:
+    """``(key, document)`` of rows written after ``after_generation``, in batches."""
     last = 0
     while True:
         rows = db.execute(
-            "SELECT key, record FROM documents WHERE generation > ? AND key > ? "
+            "SELECT key, record, body FROM documents WHERE generation > ? AND key > ? "
             "ORDER BY key LIMIT ?",
             (after_generation, last, batch),
         ).fetchall()
         if not rows:
             return
-        yield [(int(k), str(r)) for k, r in rows]
+        yield [(int(k), load_record(r, b)) for k, r, b in rows]
         last = int(rows[-1][0])
 
 

@@ -34,7 +34,7 @@ from despatch.search.fields import index_fields
 from despatch.search.query import parse_query
 from despatch.search.snippet import SnippetSource, make_snippet
 from despatch.store import _sqlite, _tantivy
-from despatch.store._rows import content_hash, facet_values
+from despatch.store._rows import content_hash, facet_values, load_record
 from despatch.store.base import (
     ArchiveStats,
     Citation,
@@ -139,10 +139,9 @@ class LocalStore(Store):
             writer.delete_all_documents()
         count = 0
         for batch in _sqlite.iter_index_rows(self.db, after_generation=max(stamp, 0)):
-            for key, record in batch:
+            for key, doc in batch:
                 self._delete_key(writer, key)
-                fields = index_fields(Document.from_json(record))
-                writer.add_document(_tantivy.index_document(key, fields))
+                writer.add_document(_tantivy.index_document(key, index_fields(doc)))
                 count += 1
         writer.commit()
         self._write_stamp(generation)
@@ -238,13 +237,15 @@ class LocalStore(Store):
     # --- reading ----------------------------------------------------------------------
 
     def get(self, doc_id: str) -> Document:
-        row = self.db.execute("SELECT record FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT record, body FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
         if row is None:
             raise NotFound(
                 f"no document {doc_id!r} in the archive at {self.path}; "
                 "find ids with `despatch search`"
             )
-        return Document.from_json(row[0])
+        return load_record(row[0], row[1])
 
     def get_volume(self, volume_id: str) -> Volume:
         row = self.db.execute("SELECT record FROM volumes WHERE id = ?", (volume_id,)).fetchone()
@@ -352,7 +353,8 @@ class LocalStore(Store):
             return []
         marks = ",".join("?" * len(wanted))
         rows = self.db.execute(
-            f"SELECT {self._HIT_COLUMNS}, record FROM documents WHERE key IN ({marks})", wanted
+            f"SELECT {self._HIT_COLUMNS}, body, pages FROM documents WHERE key IN ({marks})",
+            wanted,
         ).fetchall()
         by_key = {int(r[0]): r for r in rows}
         hits: list[SearchHit] = []
@@ -361,10 +363,33 @@ class LocalStore(Store):
             if row is None:
                 continue  # indexed but gone from the records: `despatch reindex` repairs
             hit = self._hit_from_row(row, score)
-            snip = make_snippet(_snippet_source(row[10]), ast)
+            snip = make_snippet(self._snippet_source(row), ast)
             hit.snippet, hit.highlights, hit.page = snip.text, snip.highlights, snip.page
             hits.append(hit)
         return hits
+
+    def _snippet_source(self, row: Sequence[Any]) -> SnippetSource:
+        """The snippet source of a hit row (``..., body, pages``), notes read lazily."""
+        key, first_page, body, pages = int(row[0]), row[9], row[10], row[11]
+        if body is None:  # a row from schema version 1: everything is in the record
+            return SnippetSource.of(self._load_key(key))
+        return SnippetSource(
+            body=body,
+            page_breaks=tuple((str(p), int(o)) for p, o in json.loads(pages or "[]")),
+            first_page=first_page,
+            notes=lambda: self._notes_of(key),
+        )
+
+    def _load_key(self, key: int) -> Document:
+        record, body = self.db.execute(
+            "SELECT record, body FROM documents WHERE key = ?", (key,)
+        ).fetchone()
+        return load_record(record, body)
+
+    def _notes_of(self, key: int) -> tuple[tuple[str, str | None], ...]:
+        (record,) = self.db.execute("SELECT record FROM documents WHERE key = ?", (key,)).fetchone()
+        notes = json.loads(record).get("notes", [])
+        return tuple((n.get("text", ""), n.get("page")) for n in notes)
 
     def cited_by(self, doc_id: str) -> list[Citation]:
         from despatch.store._rows import citations_of
@@ -429,10 +454,8 @@ class LocalStore(Store):
         writer.delete_all_documents()
         count = 0
         for batch in _sqlite.iter_index_rows(self.db):
-            for key, record in batch:
-                writer.add_document(
-                    _tantivy.index_document(key, index_fields(Document.from_json(record)))
-                )
+            for key, doc in batch:
+                writer.add_document(_tantivy.index_document(key, index_fields(doc)))
                 count += 1
         writer.commit()
         self._write_stamp(_sqlite.get_meta(self.db, "generation"))
@@ -447,10 +470,10 @@ class LocalStore(Store):
             if line != "ok":
                 problems.append(f"{RECORDS}: {line}")
         (checked,) = self.db.execute("SELECT count(*) FROM documents").fetchone()
-        rows = self.db.execute("SELECT id, hash, record FROM documents") if records else []
-        for doc_id, hash_, record in rows:
+        rows = self.db.execute("SELECT id, hash, record, body FROM documents") if records else []
+        for doc_id, hash_, record, body in rows:
             try:
-                doc = Document.from_json(record)
+                doc = load_record(record, body)
             except ValueError as exc:
                 problems.append(f"{doc_id}: the stored record does not load ({exc})")
                 continue
@@ -481,19 +504,6 @@ class LocalStore(Store):
             self._writer = None
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
-
-
-def _snippet_source(record: str) -> SnippetSource:
-    """The snippet source straight from a stored JSON record (no model validation)."""
-    data = json.loads(record)
-    return SnippetSource(
-        body=data.get("text", ""),
-        page_breaks=tuple(
-            (b["page"], int(b["offset"])) for b in data.get("pages", []) if b.get("note") is None
-        ),
-        first_page=data.get("first_page"),
-        notes=tuple((n.get("text", ""), n.get("page")) for n in data.get("notes", [])),
-    )
 
 
 def ensure_archive(path: Path) -> None:
