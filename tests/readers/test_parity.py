@@ -108,6 +108,9 @@ def test_dateline_agrees_with_the_file_number_date(pair: tuple[Document, Documen
     assert plain.date.value == tei.date.day == "1958-09-19"
     file_dates = [e.value for e in tei.dates if e.source is DateSource.FILE_NUMBER]
     assert file_dates == [plain.date.value]
+    # every piece of evidence the plain text gives, the TEI gives too (plus its dateline)
+    shared = [e for e in tei.dates if e.source in (DateSource.FILE_NUMBER, DateSource.NOTE)]
+    assert shared == plain.dates
 
 
 def test_what_only_the_tei_knows(pair: tuple[Document, Document]) -> None:

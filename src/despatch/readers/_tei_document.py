@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from despatch.model import (
+    Confidence,
     DateEvidence,
     DateSource,
     Document,
@@ -37,6 +38,7 @@ from despatch.readers._tei_text import (
     local,
     norm,
 )
+from despatch.readers.dates import find_dates, parse_date
 from despatch.readers.sourcenote import parse_source_note
 
 
@@ -209,10 +211,11 @@ def _build(
                         value=s.file_date,
                         source=DateSource.FILE_NUMBER,
                         text=s.file_number or "",
-                        confidence=_inferred(),
+                        confidence=Confidence.INFERRED,
                         note=src.id,
                     )
                 )
+    _mentioned_dates(reading, notes, source_note, src)
     for msg in reading.warnings:
         warnings.append(RecordWarning(code="date-attribute", message=msg))
     date = reading.settle()
@@ -284,10 +287,36 @@ def _build(
     )
 
 
-def _inferred() -> Any:
-    from despatch.model import Confidence
-
-    return Confidence.INFERRED
+def _mentioned_dates(
+    reading: DateReading, notes: list[Note], source_note: SourceNote | None, src: Note | None
+) -> None:
+    """Dates the notes mention, as the plain-text reader records them: they never date
+    the document but cross-check it (the year comes from the document's own evidence)."""
+    year = next((int(e.value[:4]) for e in reading.evidence if e.value[:4].isdigit()), None)
+    if source_note is not None and source_note.drafting and source_note.drafting.drafted_on:
+        ev = parse_date(
+            source_note.drafting.drafted_on,
+            source=DateSource.NOTE,
+            role="mentioned",
+            default_year=year,
+            note=src.id if src else None,
+        )
+        if ev is not None:
+            reading.evidence.append(ev)
+    for note in notes:
+        if note.kind == "source":
+            continue
+        for _start, _end, iso, words in find_dates(note.text, default_year=year):
+            reading.evidence.append(
+                DateEvidence(
+                    value=iso,
+                    source=DateSource.NOTE,
+                    text=words,
+                    confidence=Confidence.PROBABLE,
+                    note=note.id,
+                    role="mentioned",
+                )
+            )
 
 
 def _place_notes(notes: list[Note], pages: list[PageBreak], first_page: str | None) -> list[Note]:
