@@ -25,7 +25,7 @@ import re
 from collections import Counter
 
 from despatch.enrich.authority import Authority, default_authority, volume_years
-from despatch.enrich.lexicon import Candidate, Lexicon, Match
+from despatch.enrich.lexicon import Candidate, Lexicon, Match, tokenize
 from despatch.model import AuthorityEntry, Document, Span, Volume
 
 
@@ -163,7 +163,7 @@ _TWO_LETTER_WORDS = frozenset(
 _TELEGRAPHESE = frozenset(
     _words(
         """
-        reftel urtel ourtel mytel infotel reourtel deptel embtel rptd msg govt memcom elint
+        reftel urtel ourtel mytel infotel reourtel deptel embtel septel
         """
     )
 )
@@ -274,7 +274,7 @@ def _volume_lexicon_entries(
                 )
         else:
             term = e.name.strip()
-            if len(term) < 2:
+            if not _term_ok(term):
                 continue
             pairs.append((term, Candidate(e.id, "term", term, e.description or term, TIER_VOLUME)))
     return pairs
@@ -549,7 +549,8 @@ def find_entities(
     for note, text in texts:
         if not text:
             continue
-        for m in _merge([lex.scan(text) for lex in lexicons if len(lex)]):
+        tokens = tokenize(text)
+        for m in _merge([lex.scan(text, tokens) for lex in lexicons if len(lex)]):
             if any(m.start < e and s < m.end for s, e in taken.get(note, ())):
                 continue
             found.append((note, text, m))

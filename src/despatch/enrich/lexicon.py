@@ -34,6 +34,14 @@ _LOWER_WORD = re.compile(r"[a-z]{3,}$")
 _FANOUT = 12  # more surfaces than this under one token: add the second level
 
 
+Token = tuple[int, int, str]
+
+
+def tokenize(text: str) -> list[Token]:
+    """The capitalised tokens of ``text`` as (start, end, token): scan several lexicons once."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """What a surface may name."""
@@ -67,7 +75,7 @@ class Lexicon:
         self._surfaces: dict[str, list[Candidate]] = {}
         self._by_first: dict[str, list[str] | dict[str, list[str]]] = {}
         self._back: dict[str, list[tuple[str, int]]] = {}
-        self._words: list[str] = []
+        self._words: set[str] = set()
         self._frozen = False
 
     def __len__(self) -> int:
@@ -109,7 +117,7 @@ class Lexicon:
         for entries in back.values():
             entries.sort(key=lambda e: len(e[0]), reverse=True)
         self._back = back
-        self._words = sorted(words, key=len, reverse=True)
+        self._words = {w for w in words if w.endswith("tel")}
         by_first: dict[str, list[str] | dict[str, list[str]]] = {}
         for first, surfaces in flat.items():
             surfaces.sort(key=len, reverse=True)
@@ -132,8 +140,12 @@ class Lexicon:
         """The candidates of an exact surface (empty if unknown)."""
         return self._surfaces.get(" ".join(surface.split()), [])
 
-    def scan(self, text: str) -> list[Match]:
-        """Every non-overlapping surface in ``text``, the longest at each position."""
+    def scan(self, text: str, tokens: list[Token] | None = None) -> list[Match]:
+        """Every non-overlapping surface in ``text``, the longest at each position.
+
+        ``tokens`` (from ``tokenize(text)``) saves the tokenising when several lexicons
+        scan the same text.
+        """
         if not self._frozen:
             self.freeze()
         out: list[Match] = []
@@ -142,11 +154,9 @@ class Lexicon:
         n = len(text)
         back = self._back
         limit = 0
-        for m in _TOKEN.finditer(text):
-            start = m.start()
+        for start, tok_end, tok in tokens if tokens is not None else tokenize(text):
             if start < limit:
                 continue
-            tok = m.group()
             if back and tok in back:
                 got = self._match_back(text, start, back[tok], limit)
                 if got is not None:
@@ -163,7 +173,7 @@ class Lexicon:
                 if entry is None:
                     continue
             if isinstance(entry, dict):
-                nxt = _TOKEN.search(text, m.end(), m.end() + 24)
+                nxt = _TOKEN.search(text, tok_end, tok_end + 24)
                 surfaces = entry.get(nxt.group(), entry[""]) if nxt else entry[""]
             else:
                 surfaces = entry
@@ -183,17 +193,24 @@ class Lexicon:
                 out.append(Match(start, end, surface, surfaces_of[surface]))
                 limit = end
                 break
-        # One-word lower-case terms ("reftel", "urtel") are few: ``str.find`` each of them.
+        # One-word lower-case terms are telegraphese ending in "tel" ("reftel", "urtel"):
+        # one ``str.find`` for "tel", then the word around it.
         extra: list[Match] = []
-        for word in self._words:
-            at = text.find(word)
+        if self._words:
+            at = text.find("tel")
             while at >= 0:
-                end = at + len(word)
-                if (at == 0 or not text[at - 1].isalnum()) and (
-                    end == n or not text[end].isalnum()
-                ):
-                    extra.append(Match(at, end, word, surfaces_of[word]))
-                at = text.find(word, end)
+                end = at + 3
+                if end < n and text[end] == "s" and (end + 1 == n or not text[end + 1].isalnum()):
+                    end += 1
+                if end == n or not text[end].isalnum():
+                    s = at
+                    while s > 0 and text[s - 1].isalpha():
+                        s -= 1
+                    word = text[s:end]
+                    surface = word if word in self._words else word[:-1]
+                    if s != at and surface in self._words:
+                        extra.append(Match(s, end, surface, surfaces_of[surface]))
+                at = text.find("tel", at + 3)
         if extra:
             taken = [(x.start, x.end) for x in out]
             out.extend(x for x in extra if not any(x.start < e and s < x.end for s, e in taken))
@@ -218,4 +235,4 @@ class Lexicon:
         return None
 
 
-__all__ = ["Candidate", "Kind", "Lexicon", "Match"]
+__all__ = ["Candidate", "Kind", "Lexicon", "Match", "Token", "tokenize"]
