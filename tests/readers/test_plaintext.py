@@ -276,7 +276,8 @@ def test_nineteenth_century_despatch_without_document_number() -> None:
     assert [p.kind for p in doc.paragraphs] == ["opener", "p", "closer", "signed"]
     assert doc.paragraph_texts()[0] == "No. 435.]"
     assert doc.signers == ["E. H. Conger"]
-    assert doc.telegram is None
+    assert doc.telegram is not None and doc.telegram.serial == "435"  # the despatch number
+    assert doc.telegram.classification is None
     assert "28th" in doc.text
     assert doc.notes == [] and doc.warnings == []
 

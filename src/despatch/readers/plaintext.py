@@ -106,11 +106,14 @@ _INCLOSURE = re.compile(
     r"^\[?(?:Inclosure|Enclosure|Annex|Attachment|Subinclosure|Tab [A-Z])\b[^\]]{0,80}\]?$"
 )
 _SIGNATURE = re.compile(
-    r"^(?:\(signed\)\s*)?(?:[A-Z]\.\s?)*[A-Z][A-Za-z’'\-]+(?:\s+(?:[A-Z]\.\s?)*(?:[A-Z]"
-    r"[A-Za-z’'\-]+|de|van|von|da))*\.?$"
+    r"^(?:\(signed\)\s*)?(?P<name>(?:[A-Z]\.\s?)*[A-Z][A-Za-z’'\-]+(?:\s+(?:[A-Z]\.\s?)*"
+    r"(?:[A-Z][A-Za-z’'\-]+|de|van|von|da))*)"
+    # "David J. Hill, Acting Secretary.": a title after the name
+    r"(?:,\s+(?:[A-Z][a-z]+|of|the|and)(?:\s+(?:[A-Z][a-z]+|of|the|and))*)?\.?$"
 )
+_TRAILING_MARKER = re.compile(r"(?<=[A-Za-z.])\d{1,2}$")
 _CLOSING = re.compile(
-    r"^(?:I have,? etc\.,?|I have the honor to be, etc\.,?|Respectfully(?: yours)?,?|"
+    r"^(?:I (?:have|am),? etc\.,?|I have the honor to be, etc\.,?|Respectfully(?: yours)?,?|"
     r"Sincerely(?: yours)?,?|Faithfully(?: yours)?,?|Very respectfully(?: yours)?,?|"
     r"With (?:respect|highest consideration|best regards|warm regards)\.?,?|"
     r"Accept, etc\.,?|Yours (?:sincerely|faithfully|respectfully),?)$",
@@ -425,21 +428,21 @@ def _take_dateline(op: _Openers, dl: Dateline) -> None:
         op.cable_kind = dl.kind
 
 
-def _closer(blocks: list[_Block]) -> tuple[list[str], str | None]:
-    """Mark the signature (and complimentary close) blocks; return signers and closer."""
+def _closer(blocks: list[_Block]) -> list[str]:
+    """Mark the signature (and complimentary close) blocks; return the signers."""
     if len(blocks) < 2:
-        return [], None
+        return []
     last = blocks[-1]
-    raw = PAGE_MARKER.sub("", last.raw).strip()
-    if len(raw) > 80 or len(raw.split()) > 8 or not _SIGNATURE.match(raw):
-        return [], None
+    # A footnote marker may be glued to the signature ("R.W. Komer5").
+    raw = _TRAILING_MARKER.sub("", PAGE_MARKER.sub("", last.raw).strip())
+    m = _SIGNATURE.match(raw)
+    if len(raw) > 80 or len(raw.split()) > 10 or m is None:
+        return []
     last.kind = "signed"
-    closer = raw
     prev = blocks[-2]
     if len(blocks) >= 3 and _CLOSING.match(PAGE_MARKER.sub("", prev.raw).strip()):
         prev.kind = "closer"
-    name = re.sub(r"^\(signed\)\s*", "", raw).rstrip(".").strip()
-    return [name], closer
+    return [m.group("name")]
 
 
 @dataclass(slots=True)
@@ -601,7 +604,7 @@ def parse_document(
     # Openers (dateline, classification, despatch number), then the closer.
     op = _Openers()
     blocks = _read_openers(lay.blocks, op)
-    signers, closer = _closer(blocks)
+    signers = _closer(blocks)
     # Footnote markers: the heading's, then the body's, aligned to the notes by order.
     count = len(lay.notes)
     candidates: list[Candidate] = []
@@ -658,6 +661,7 @@ def parse_document(
         title = title_with_marker  # the digit was not a marker after all
         heading = f"{number}. {title}" if number else title
     body = _build_body(blocks, chosen)
+    closer = next((body.text[p.start : p.end] for p in body.paragraphs if p.kind == "signed"), None)
     first_page, last_page = _page_range(body.pages)
     for p in body.paragraphs:
         p.pages = _pages_of(p.start, p.end, body.pages, first_page)
@@ -706,7 +710,9 @@ def parse_document(
     first_para = next((p for p in body.paragraphs if p.kind == "p"), None)
     if serial is None and first_para is not None and kind in _TELEGRAPHIC:
         serial = telegram_serial(body.text[first_para.start : first_para.end])
-    if kind in _TELEGRAPHIC or (serial is not None and kind is not DocumentType.DESPATCH):
+    if serial is None and op.despatch_no is not None:
+        serial = op.despatch_no  # "No. 435.]": the despatch or instruction number
+    if kind in _TELEGRAPHIC or serial is not None:
         telegram = telegram_info(source_note, serial)
         if telegram.classification is None:
             telegram.classification = op.classification
