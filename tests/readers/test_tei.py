@@ -389,3 +389,27 @@ def test_date_attributes_of_every_kind(tmp_path: Path) -> None:
     assert docs["d3"].dates == [] and docs["d3"].date.value is None  # spans three years
     d4 = docs["d4"].date
     assert (d4.value, d4.source) == ("1958-10-02", DateSource.ENCODED)
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("#d105", {"kind": "document", "target": "frus1958-60v19/d105"}),
+        ("#d7fn2", {"kind": "document", "target": "frus1958-60v19/d7"}),
+        ("frus1955-57v02/d15", {"kind": "document", "target": "frus1955-57v02/d15"}),
+        ("frus1955-57v02#d15", {"kind": "document", "target": "frus1955-57v02/d15"}),
+        ("frus1896#pg_57", {"kind": "page", "target_volume": "frus1896", "target_page": "57"}),
+        ("#pg_XXI", {"kind": "page", "target_volume": "frus1958-60v19", "target_page": "XXI"}),
+        ("frus1961-63v22", {"kind": "volume", "target_volume": "frus1961-63v22"}),
+        ("#ch2", {"kind": "other", "target": "frus1958-60v19/ch2"}),
+        (
+            "https://history.state.gov/x",
+            {"kind": "external", "target": "https://history.state.gov/x"},
+        ),
+    ],
+)
+def test_reference_targets(target: str, expected: dict[str, str]) -> None:
+    from despatch.readers._tei_text import parse_target
+
+    got = parse_target(target, "frus1958-60v19")
+    assert {k: got.get(k) for k in expected} == expected
