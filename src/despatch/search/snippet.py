@@ -66,7 +66,7 @@ class Snippet:
 _AFTER_TOKEN = r"(?![^\W_])"
 _BETWEEN = r"[\W_]+"
 #: How many hits (per term) are considered when choosing the snippet's window.
-_CANDIDATES = 200
+_CANDIDATES = 60
 
 
 def _ascii_run(exc: UnicodeError) -> tuple[str, int]:
@@ -97,6 +97,7 @@ class _Matcher:
     """
 
     def __init__(self, query: Query) -> None:
+        self._bytes_terms: list[tuple[bytes, re.Pattern[bytes]]] | None = None
         self.terms: list[tuple[str, re.Pattern[str]]] = []
         for term in positive_terms(query):
             toks = tokenize(term.text)
@@ -107,6 +108,56 @@ class _Matcher:
             else:
                 body = _BETWEEN.join(re.escape(t) for t in toks)
                 self.terms.append((toks[0], re.compile(body + _AFTER_TOKEN)))
+
+    def scan_utf8(self, text: str, limit: int = _CANDIDATES) -> list[tuple[int, int, int]] | None:
+        """``scan`` over the UTF-8 bytes of ``text`` (C-speed), offsets in characters.
+
+        Only for ASCII terms; ``None`` when a term is not ASCII. Accented letters in the
+        text do not fold here, so a caller falls back to ``scan`` when this finds nothing.
+        """
+        if self._bytes_terms is None:
+            if not all(literal.isascii() for literal, _ in self.terms):
+                return None
+            self._bytes_terms = [
+                (literal.encode("ascii"), re.compile(rx.pattern.encode("ascii")))
+                for literal, rx in self.terms
+            ]
+        data = text.encode("utf-8").lower()
+        found: list[tuple[int, int, int]] = []
+        for index, (literal, rx) in enumerate(self._bytes_terms):
+            pos, n = 0, 0
+            while n < limit:
+                j = data.find(literal, pos)
+                if j < 0:
+                    break
+                pos = j + 1
+                if j > 0 and data[j - 1 : j].isalnum():
+                    continue
+                m = rx.match(data, j)
+                if m:
+                    found.append((j, m.end(), index))
+                    n += 1
+                    pos = m.end()
+        if not found or text.isascii():
+            return sorted(found)
+        # Byte offsets to character offsets, decoding each stretch once.
+        marks = sorted({p for a, b, _ in found for p in (a, b)})
+        chars: dict[int, int] = {}
+        last_b = last_c = 0
+        for p in marks:
+            last_c += len(data[last_b:p].decode("utf-8", "ignore"))
+            last_b = p
+            chars[p] = last_c
+        return sorted((chars[a], chars[b], t) for a, b, t in found)
+
+    def locate(self, text: str) -> list[tuple[int, int, int]]:
+        """The hits in ``text``: the fast byte scan, else the folded scan."""
+        hits = self.scan_utf8(text)
+        if hits:
+            return hits
+        if hits is not None and text.isascii():
+            return hits
+        return self.scan(self.fold(text))
 
     def __bool__(self) -> bool:
         return bool(self.terms)
@@ -185,12 +236,20 @@ def _best_start(hits: list[tuple[int, int, int]]) -> int | None:
     """The offset of the hit whose window shows the most different terms (the first wins)."""
     if not hits:
         return None
-    best, best_terms = hits[0][0], 0
+    if len({t for _, _, t in hits}) == 1:
+        return hits[0][0]
     span = LENGTH - BEFORE
-    for i, (pos, _, _) in enumerate(hits):
-        terms = {t for p, _, t in hits[i : i + 50] if p - pos < span}
-        if len(terms) > best_terms:
-            best, best_terms = pos, len(terms)
+    counts: dict[int, int] = {}
+    best, best_terms, j = hits[0][0], 0, 0
+    for i, (pos, _, term) in enumerate(hits):
+        while j < len(hits) and hits[j][0] - pos < span:
+            counts[hits[j][2]] = counts.get(hits[j][2], 0) + 1
+            j += 1
+        if len(counts) > best_terms:
+            best, best_terms = pos, len(counts)
+        counts[term] -= 1
+        if not counts[term]:
+            del counts[term]
     return best
 
 
@@ -202,14 +261,14 @@ def make_snippet(source: SnippetSource, query: Query) -> Snippet:
     """
     matcher = _Matcher(query)
     if matcher:
-        hits = matcher.scan(matcher.fold(source.body))
+        hits = matcher.locate(source.body)
         first = _best_start(hits)
         if first is not None:
             text, marks = _snippet(source.body, hits, first)
             return Snippet(text, marks, source.page_at(first))
         notes = source.notes() if callable(source.notes) else source.notes
         for note_text, note_page in notes:
-            hits = matcher.scan(matcher.fold(note_text))
+            hits = matcher.locate(note_text)
             first = _best_start(hits)
             if first is not None:
                 text, marks = _snippet(note_text, hits, first)
