@@ -241,7 +241,7 @@ def _best_start(hits: list[tuple[int, int, int]]) -> int | None:
     span = LENGTH - BEFORE
     counts: dict[int, int] = {}
     best, best_terms, j = hits[0][0], 0, 0
-    for i, (pos, _, term) in enumerate(hits):
+    for pos, _, term in hits:
         while j < len(hits) and hits[j][0] - pos < span:
             counts[hits[j][2]] = counts.get(hits[j][2], 0) + 1
             j += 1
