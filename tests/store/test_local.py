@@ -190,3 +190,31 @@ def test_facet_counts_equal_the_reference_for_every_query(tmp_path: Path) -> Non
         for query in PARITY_QUERIES:
             got = store.search(query, facets=True, limit=0).facets
             assert got == reference_store().search(query, facets=True, limit=0).facets, query
+
+
+def test_version_1_archive_is_migrated_and_still_reads(tmp_path: Path) -> None:
+    from despatch.store import _sqlite
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    db = sqlite3.connect(folder / RECORDS, isolation_level=None)
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    _sqlite.MIGRATIONS[0](db)
+    db.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('generation', '1')")
+    doc = _doc(1, "text kept inside the record by version 1")
+    from despatch.store._rows import content_hash
+
+    db.execute(
+        "INSERT INTO documents (id, hash, generation, volume, number, ord_a, ord_b, type, "
+        "sortday, title, sender, recipient, record) "
+        "VALUES (?, ?, 1, 'v1', '1', 1, 1, 'other', '9999-12-31', 'Doc 1', '[]', '[]', ?)",
+        (doc.id, content_hash(doc), doc.to_json()),
+    )
+    db.close()
+    with LocalStore(folder) as store:
+        assert _sqlite.get_meta(store.db, "schema_version") == _sqlite.SCHEMA_VERSION
+        assert store.get("v1/d1").text == doc.text
+        hit = store.search("record").hits[0]  # indexed on open from the old row
+        assert hit.id == "v1/d1" and "kept inside" in hit.snippet
+        assert store.check() == []
+        assert store.put([doc]) == [Outcome.UNCHANGED]
