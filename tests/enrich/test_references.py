@@ -373,3 +373,23 @@ def test_arbitrary_text_never_crashes(body: str, note: str, day: str | None) -> 
         assert r.start is not None and r.end is not None
         assert source[r.start : r.end] == r.text
     Document.from_json(out.to_json())  # still a valid record
+
+
+# ----------------------------------------------------------------------------- archive lookup
+
+
+def test_store_lookup_resolves_through_any_archive() -> None:
+    from despatch.enrich import ChainLookup, StoreLookup
+    from despatch.store.memory import MemoryStore
+
+    cited = _telegram("frus1958-60v19/d109", "631", "1958-09-19", "Moscow")
+    cited = cited.model_copy(update={"number": "109", "first_page": "229", "last_page": "230"})
+    store = MemoryStore()
+    store.put([cited])
+    lookup = StoreLookup(store)
+    assert lookup.document_by_number("frus1958-60v19", "109") == cited.id
+    assert lookup.document_by_number("frus1958-60v19", "1") is None
+    assert [c.id for c in lookup.serial_candidates("631")] == [cited.id]
+    seed = enrich_document(seed_document())
+    out = resolve_references(seed, ChainLookup(DocumentIndex([]), lookup))
+    assert next(r for r in out.references if r.serial == "631").target == cited.id

@@ -10,11 +10,14 @@ from despatch.enrich.references import (
     find_references,
     resolve_references,
 )
+from despatch.enrich.resolve import ChainLookup, StoreLookup
 
 __all__ = [
+    "ChainLookup",
     "DocumentIndex",
     "ReferenceLookup",
     "SerialCandidate",
+    "StoreLookup",
     "enrich_document",
     "find_references",
     "resolve_references",

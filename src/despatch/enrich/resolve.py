@@ -11,17 +11,21 @@ document's own volume first) live here once, so every backend resolves alike:
   ``volume`` falls (for "Foreign Relations, …, p. 448").
 
 ``DocumentIndex`` is the in-memory implementation (tests, the memory store, one ingest
-batch); ``SerialCandidate.of(doc)`` gives the row a store keeps for each document.
+batch); ``SerialCandidate.of(doc)`` gives the row a store keeps for each document;
+``StoreLookup`` answers through the ordinary ``Store`` methods (any backend, slower) and
+``ChainLookup`` asks several in turn (the batch being ingested, then the archive).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
+from despatch.errors import DespatchError, NotFound
 from despatch.model import Document, Reference
 
 _DIGITS = re.compile(r"[A-Z]{0,3}-?\d+[A-Z]?")
@@ -122,6 +126,92 @@ class DocumentIndex:
         return hits[0] if len(hits) == 1 else None
 
 
+class _StoreLike(Protocol):
+    """The part of ``despatch.store.base.Store`` that ``StoreLookup`` uses."""
+
+    def get(self, doc_id: str) -> Document: ...
+
+    def search(self, query: str, *, limit: int = ...) -> Any: ...
+
+    def volume_documents(self, volume_id: str) -> Any: ...
+
+
+class StoreLookup:
+    """A ``ReferenceLookup`` over any archive, through the ordinary ``Store`` methods.
+
+    Correct for every backend but not free: a serial costs one ``telegram:N`` search plus
+    one ``get`` per hit, so use it for a resolving pass over a stored archive or at read
+    time; an ingest of many documents wants a native lookup (see ``ReferenceLookup``).
+    FRUS ids are ``<volume>/d<number>``, so ``document_by_number`` is one ``get``.
+    """
+
+    def __init__(self, store: _StoreLike, *, limit: int = 50) -> None:
+        self.store = store
+        self.limit = limit
+        self._pages: dict[str, list[tuple[int, str]]] = {}
+
+    def document_by_number(self, volume: str, number: str) -> str | None:
+        try:
+            return self.store.get(f"{volume}/d{number}").id
+        except NotFound:
+            return None
+
+    def serial_candidates(self, serial: str) -> Sequence[SerialCandidate]:
+        if not re.fullmatch(r"[A-Za-z0-9-]+", serial):
+            return []
+        try:
+            hits = self.store.search(f"telegram:{serial}", limit=self.limit).hits
+        except DespatchError:
+            return []
+        out: list[SerialCandidate] = []
+        for hit in hits:
+            try:
+                cand = SerialCandidate.of(self.store.get(hit.id))
+            except NotFound:
+                continue
+            if cand is not None and cand.serial == serial:
+                out.append(cand)
+        return out
+
+    def document_at_page(self, volume: str, page: str) -> str | None:
+        if not page.isdigit():
+            return None
+        if volume not in self._pages:
+            try:
+                hits = self.store.volume_documents(volume)
+            except DespatchError:
+                hits = []
+            starts = [(int(h.page), h.id) for h in hits if h.page and str(h.page).isdigit()]
+            self._pages[volume] = sorted(starts)
+        starts = self._pages[volume]
+        i = bisect.bisect_right([p for p, _ in starts], int(page)) - 1
+        return starts[i][1] if i >= 0 else None
+
+
+class ChainLookup:
+    """Several lookups as one: the first answer wins; serial candidates are pooled."""
+
+    def __init__(self, *lookups: ReferenceLookup) -> None:
+        self.lookups = lookups
+
+    def document_by_number(self, volume: str, number: str) -> str | None:
+        return next(
+            (hit for lk in self.lookups if (hit := lk.document_by_number(volume, number))), None
+        )
+
+    def serial_candidates(self, serial: str) -> Sequence[SerialCandidate]:
+        seen: dict[str, SerialCandidate] = {}
+        for lk in self.lookups:
+            for c in lk.serial_candidates(serial):
+                seen.setdefault(c.id, c)
+        return list(seen.values())
+
+    def document_at_page(self, volume: str, page: str) -> str | None:
+        return next(
+            (hit for lk in self.lookups if (hit := lk.document_at_page(volume, page))), None
+        )
+
+
 def _same_place(a: str, b: str) -> bool:
     a, b = a.casefold(), b.casefold()
     return a == b or a in b.split() or b in a.split()
@@ -218,9 +308,11 @@ def resolve_references(doc: Document, lookup: ReferenceLookup) -> Document:
 
 
 __all__ = [
+    "ChainLookup",
     "DocumentIndex",
     "ReferenceLookup",
     "SerialCandidate",
+    "StoreLookup",
     "match_serial",
     "normalize_serial",
     "resolve_reference",
