@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from despatch.ingest import ingest
+from despatch.store import open_store
 from despatch.store.base import Store
-from despatch.store.memory import MemoryStore
 from despatch.web.app import WebSettings, create_app
 from tests.conftest import SAMPLES
 
@@ -22,8 +22,9 @@ def load_samples(store: Store) -> Store:
 
 
 @pytest.fixture(scope="session")
-def sample_store() -> Iterator[Store]:
-    store = load_samples(MemoryStore())
+def sample_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """The embedded archive (SQLite + tantivy) over the samples, as `despatch serve` sees it."""
+    store = load_samples(open_store(tmp_path_factory.mktemp("web") / "archive"))
     yield store
     store.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from despatch.errors import (
     QueryError,
     QuerySyntaxError,
 )
+from despatch.store import open_store
 from despatch.store.base import SearchResults, SortOrder, Store
 from despatch.store.memory import MemoryStore
 from despatch.web.app import WebSettings, create_app
@@ -261,8 +263,8 @@ def test_ingest_does_not_exist_without_a_token(client: TestClient) -> None:
     )
 
 
-def test_ingest_needs_the_token_and_stores_documents() -> None:
-    store = MemoryStore()
+def test_ingest_needs_the_token_and_stores_documents(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "archive")
     tei = b"""<?xml version="1.0" encoding="UTF-8"?>
 <TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t</title>
 </titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>
@@ -270,23 +272,26 @@ def test_ingest_needs_the_token_and_stores_documents() -> None:
 Embassy in France to the Department of State</head><dateline>Paris, <date when="1950-01-02">
 January 2, 1950</date></dateline><p>Upload test text about Quemoy.</p></div></body></text></TEI>
 """
-    with TestClient(create_app(store, WebSettings(ingest_token="s3cret"))) as c:
-        files = {"files": ("vol.xml", tei, "application/xml")}
-        vol = {"volume": "frus1950test"}
-        assert_problem(c.post("/api/ingest", files=files), 401, "unauthorized", "/api/ingest")
-        wrong = c.post("/api/ingest", files=files, headers={"Authorization": "Bearer nope"})
-        assert_problem(wrong, 401, "unauthorized", "/api/ingest")
-        ok = c.post(
-            "/api/ingest", files=files, data=vol, headers={"Authorization": "Bearer s3cret"}
-        )
-        assert ok.status_code == 200, ok.text
-        report = ok.json()
-        assert report["added"] == 1 and report["failed"] == []
-        assert c.get("/api/search", params={"q": "Quemoy"}).json()["total"] == 1
-        bad = c.post(
-            "/api/ingest",
-            files={"files": ("../../etc/passwd", b"root")},
-            headers={"Authorization": "Bearer s3cret"},
-        )
-        assert bad.status_code == 200
-        assert bad.json()["failed"] and bad.json()["added"] == 0
+    try:
+        with TestClient(create_app(store, WebSettings(ingest_token="s3cret"))) as c:
+            files = {"files": ("vol.xml", tei, "application/xml")}
+            vol = {"volume": "frus1950test"}
+            assert_problem(c.post("/api/ingest", files=files), 401, "unauthorized", "/api/ingest")
+            wrong = c.post("/api/ingest", files=files, headers={"Authorization": "Bearer nope"})
+            assert_problem(wrong, 401, "unauthorized", "/api/ingest")
+            ok = c.post(
+                "/api/ingest", files=files, data=vol, headers={"Authorization": "Bearer s3cret"}
+            )
+            assert ok.status_code == 200, ok.text
+            report = ok.json()
+            assert report["added"] == 1 and report["failed"] == []
+            assert c.get("/api/search", params={"q": "Quemoy"}).json()["total"] == 1
+            bad = c.post(
+                "/api/ingest",
+                files={"files": ("../../etc/passwd", b"root")},
+                headers={"Authorization": "Bearer s3cret"},
+            )
+            assert bad.status_code == 200
+            assert bad.json()["failed"] and bad.json()["added"] == 0
+    finally:
+        store.close()

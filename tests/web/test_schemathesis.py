@@ -7,6 +7,9 @@ status codes. Bounded to a few examples per operation so the suite stays quick.
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -16,13 +19,17 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from despatch.store.memory import MemoryStore
+from despatch.store import open_store
 from despatch.web.app import WebSettings, create_app
 from tests.web.conftest import load_samples
 
 # The ingest route is included (a token is configured) so it is exercised too; it
 # refuses every generated request without the token.
-APP = create_app(load_samples(MemoryStore()), WebSettings(ingest_token="not-guessable-token"))
+_FOLDER = tempfile.TemporaryDirectory(prefix="despatch-schemathesis-")
+APP = create_app(
+    load_samples(open_store(Path(_FOLDER.name) / "archive")),
+    WebSettings(ingest_token="not-guessable-token"),
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 
