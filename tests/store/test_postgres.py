@@ -55,7 +55,8 @@ def test_or_binds_tighter_than_and() -> None:
 def test_phrase_is_checked_against_the_joined_tokens() -> None:
     c = compile_text('"Brink of War"')
     assert c.where == "(tsv @@ %s::tsquery AND n_all LIKE %s)"
-    assert c.params == ("'brink' & 'of' & 'war'", "% brink of war %")
+    # A common word ("of") brings its pairs, which the GIN index finds directly.
+    assert c.params == ("'brink' & 'of' & 'war' & 'brink~of' & 'of~war'", "% brink of war %")
 
 
 def test_word_with_inner_punctuation_is_a_phrase() -> None:
@@ -111,6 +112,12 @@ def test_empty_query_matches_everything() -> None:
     assert compile_text("") == _pg_sql.Compiled(where="TRUE", params=(), rank=None)
 
 
+def test_common_grams_pair_common_words_with_their_neighbours() -> None:
+    tokens = ["the", "soviet", "union", "and", "the", "brink"]
+    assert _pg_sql.common_grams(tokens) == {"the~soviet", "union~and", "and~the", "the~brink"}
+    assert _pg_sql.common_grams(["soviet", "union"]) == set()
+
+
 def test_lexemes_are_quoted() -> None:
     assert _pg_sql.quote_lexeme("a'b\\c") == "'a''b\\\\c'"
     assert compile_text("file:o'neil\\x").params == ("'file=o''neil\\\\x'",)
@@ -146,6 +153,7 @@ def test_hits_sql_bounds_the_ranked_candidates() -> None:
     deep, params = _pg_sql.hits_sql(c, sort="relevance", limit=10, offset=495, window=500)
     assert "row_number() OVER" in deep
     assert params == ("'taiwan'", "'taiwan'", 500, "'taiwan'", 500, 500, 10, 495)
+    assert "count(*) OVER ()" in sql and "count(*) OVER ()" in full  # total in the same scan
     by_date, params = _pg_sql.hits_sql(c, sort="date", limit=5, offset=5, window=500)
     assert "ORDER BY day ASC NULLS LAST, id ASC" in by_date and params == ("'taiwan'", 5, 5)
 
@@ -164,6 +172,8 @@ def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
     # Each source has its own block of 16 positions: title A, notes B, body C.
     assert _positions(tsv, "quemoy") == {"1A", "49B", "65C"}
     assert _positions(tsv, "warsaw") == {"17D"}
+    assert "'quemoy~under'" in tsv and "'under~fire'" in tsv  # common grams, per source
+    assert "'warsaw~quemoy'" not in tsv and "'again~quemoy'" not in tsv
     assert "'from:warsaw'" in tsv and "'volume=v'" in tsv and "'id=v/d1'" in tsv
     assert (
         row["n_all"] == " quemoy | embassy in poland warsaw |  | quemoy again | quemoy under fire "

@@ -12,6 +12,7 @@ reference): see ``_pg_schema`` for what each column holds.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -103,9 +104,29 @@ def _tsvector(
     return " ".join(parts)
 
 
+#: Words so frequent that a phrase containing one is found through its "common grams"
+#: (the word paired with its neighbour: ``of~war``), as Lucene's CommonGrams filter does,
+#: rather than by checking the text of every document that has the bare words.
+_COMMON = """a about after all also an and any are as at be been before but by can could did do
+    for from had has have he her his i if in into is it its may me more mr my no not of on
+    one or our other out said she should so some such than that the their them then there
+    these they this to under up upon was we were what when which who will with would you
+    your"""
+COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split())
+
+
+def common_grams(tokens: Sequence[str]) -> set[str]:
+    """The pairs of neighbouring tokens of which at least one is a common word."""
+    common = COMMON_WORDS
+    return {f"{a}~{b}" for a, b in itertools.pairwise(tokens) if a in common or b in common}
+
+
 def _extra_lexemes(fields: IndexedFields, tokens: Mapping[str, list[str]]) -> list[str]:
-    """The text-field (``from:moscow``) and keyword (``type=telegram``) lexemes, quoted."""
+    """The text-field (``from:moscow``), keyword (``type=telegram``) and common-gram
+    (``of~war``, from every free-text source) lexemes, quoted."""
     lexemes: set[str] = set()
+    for source in _FREE_ORDER:
+        lexemes.update(f"'{gram}'" for gram in common_grams(tokens[source]))
     for name, source in _FIELD_SOURCE.items():
         lexemes.update(f"'{name}:{tok}'" for tok in tokens[source])  # safe, as above
     for name, values in fields.keywords.items():
@@ -228,8 +249,12 @@ def _phrase(tokens: list[str], field: str | None) -> _Part:
     if len(tokens) == 1:
         return _TsQuery(quote_lexeme(pre + tokens[0]))
     column = "n_all" if field is None else _FIELD_COLUMN[field]
-    # The GIN index narrows to documents with every word; the text check makes it a phrase.
-    required = " & ".join(quote_lexeme(pre + t) for t in dict.fromkeys(tokens))
+    # The GIN index narrows to documents with every word (and, for free text, every common
+    # gram of the phrase); the check of the joined tokens makes it a phrase.
+    lexemes = [pre + t for t in tokens]
+    if field is None:
+        lexemes.extend(sorted(common_grams(tokens)))
+    required = " & ".join(quote_lexeme(lex) for lex in dict.fromkeys(lexemes))
     pattern = "% " + " ".join(tokens) + " %"
     return _Sql(f"(tsv @@ %s::tsquery AND {column} LIKE %s)", (required, pattern))
 
@@ -333,7 +358,10 @@ def hits_sql(
     offset: int,
     window: int,
 ) -> tuple[str, tuple[object, ...]]:
-    """The statement giving ``(id, score)`` of one page of results.
+    """The statement giving ``(id, score, total)`` of one page of results.
+
+    ``total`` (every match, counted in the same scan) repeats on each row; a page past
+    the end has no rows, and then ``count_sql`` gives the total.
 
     Relevance with ``window > 0`` ranks a bounded candidate set: every match is ordered
     by a cheap pre-score (``ts_rank`` over the small ``tsv_head`` of title, sender and
@@ -343,9 +371,10 @@ def hits_sql(
     but it reads every match's whole tsvector).
     """
     where, params = compiled.where, compiled.params
+    total = "count(*) OVER ()"
     if sort == "date" or compiled.rank is None:
         return (
-            f"SELECT id, 0.0::float8 AS score FROM documents WHERE {where} "
+            f"SELECT id, 0.0::float8 AS score, {total} FROM documents WHERE {where} "
             f"ORDER BY {_DATE_ORDER} LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
@@ -354,26 +383,26 @@ def hits_sql(
     pre_order = f"ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery) DESC, n_tokens DESC, id ASC"
     if window <= 0:
         return (
-            f"SELECT d.id, {full_rank} AS score FROM documents d WHERE {where} "
+            f"SELECT d.id, {full_rank} AS score, {total} FROM documents d WHERE {where} "
             "ORDER BY score DESC, id ASC LIMIT %s OFFSET %s",
             (rank, *params, limit, offset),
         )
     if offset + limit <= window:
         return (
-            f"WITH candidates AS (SELECT id FROM documents WHERE {where}"
+            f"WITH candidates AS (SELECT id, {total} AS total FROM documents WHERE {where}"
             f" ORDER BY {pre_order} LIMIT %s)"
-            f" SELECT d.id, {full_rank} AS score"
+            f" SELECT d.id, {full_rank} AS score, c.total"
             " FROM candidates c JOIN documents d ON d.id = c.id"
             " ORDER BY score DESC, d.id ASC LIMIT %s OFFSET %s",
             (*params, rank, window, rank, limit, offset),
         )
     return (
-        f"WITH pre AS (SELECT id, row_number() OVER (ORDER BY {pre_order}) AS pos"
-        f" FROM documents WHERE {where})"
+        f"WITH pre AS (SELECT id, row_number() OVER (ORDER BY {pre_order}) AS pos,"
+        f" {total} AS total FROM documents WHERE {where})"
         " SELECT p.id, CASE WHEN p.pos <= %s THEN"
-        f" (SELECT {full_rank} FROM documents d WHERE d.id = p.id) ELSE 0.0 END AS score"
-        " FROM pre p ORDER BY p.pos > %s, score DESC, CASE WHEN p.pos <= %s THEN p.id END,"
-        " p.pos LIMIT %s OFFSET %s",
+        f" (SELECT {full_rank} FROM documents d WHERE d.id = p.id) ELSE 0.0 END AS score,"
+        " p.total FROM pre p ORDER BY p.pos > %s, score DESC,"
+        " CASE WHEN p.pos <= %s THEN p.id END, p.pos LIMIT %s OFFSET %s",
         (rank, *params, window, rank, window, window, limit, offset),
     )
 

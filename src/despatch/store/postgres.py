@@ -337,7 +337,10 @@ class PostgresStore(Store):
         )
         with self._lock:
             ranked = self._fetchall(sql, params)
-            total = int(self._fetchall(*_pg_sql.count_sql(compiled))[0][0])
+            if ranked:
+                total = int(ranked[0][2])
+            else:  # a page past the end: count on its own
+                total = int(self._fetchall(*_pg_sql.count_sql(compiled))[0][0])
             facet_rows = self._fetchall(*_pg_sql.facets_sql(compiled)) if facets else []
             hits = self._hits(ranked, ast)
         facet_counts = {}
@@ -367,7 +370,7 @@ class PostgresStore(Store):
         )
         by_id = {r[0]: r for r in rows}
         hits: list[SearchHit] = []
-        for doc_id, score in ranked:
+        for doc_id, score, _total in ranked:
             r = by_id[doc_id]
             source = SnippetSource(
                 body=r[9] or "",
