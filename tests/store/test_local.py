@@ -218,3 +218,19 @@ def test_version_1_archive_is_migrated_and_still_reads(tmp_path: Path) -> None:
         assert hit.id == "v1/d1" and "kept inside" in hit.snippet
         assert store.check() == []
         assert store.put([doc]) == [Outcome.UNCHANGED]
+
+
+@pytest.mark.parametrize("query", ["Khrush*", "t*", "zzz*", "id:frus1958-60v19/*", "type:memo*"])
+def test_prefix_by_regex_and_by_term_dictionary_agree(
+    loaded_local_store: LocalStore, query: str
+) -> None:
+    schema = loaded_local_store._schema
+    searcher = loaded_local_store._index.searcher()
+    ast = parse_query(query)
+
+    def expand(field: str, prefix: str) -> list[str]:
+        return [t for t, _ in searcher.terms_with_prefix(field, prefix)]
+
+    by_regex = searcher.search(tq.to_tantivy(schema, ast), 100).count
+    by_terms = searcher.search(tq.to_tantivy(schema, ast, expand), 100).count
+    assert by_regex == by_terms

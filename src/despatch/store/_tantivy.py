@@ -8,7 +8,7 @@ tokenizer), so tantivy sees exactly the words every other backend sees.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import tantivy
@@ -120,13 +120,30 @@ def _occur_query(clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> tantivy.
     return tantivy.Query.boolean_query(clauses)
 
 
-def _text_query(schema: tantivy.Schema, node: Word | Phrase | Prefix) -> tantivy.Query:
+#: Expands a prefix to the terms of a field that start with it (``Searcher.terms_with_prefix``).
+Expander = Callable[[str, str], list[str]]
+
+
+def _prefix_query(
+    schema: tantivy.Schema, field: str, prefix: str, expand: Expander | None
+) -> tantivy.Query:
+    if expand is None:
+        return tantivy.Query.regex_query(schema, field, regex_escape(prefix) + ".*")
+    terms = expand(field, prefix)
+    if not terms:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.term_set_query(schema, field, terms)
+
+
+def _text_query(
+    schema: tantivy.Schema, node: Word | Phrase | Prefix, expand: Expander | None
+) -> tantivy.Query:
     sources = TEXT_SOURCES[node.field]
     per_source: list[tantivy.Query] = []
     if isinstance(node, Prefix):
-        pattern = regex_escape(fold(node.text)) + ".*"
+        stem = fold(node.text)
         for s in sources:
-            q = tantivy.Query.regex_query(schema, f"t_{s}", pattern)
+            q = _prefix_query(schema, f"t_{s}", stem, expand)
             per_source.append(tantivy.Query.const_score_query(q, WEIGHTS.get(s, 1.0)))
     else:
         words = _tokenize(node.text)
@@ -143,11 +160,13 @@ def _text_query(schema: tantivy.Schema, node: Word | Phrase | Prefix) -> tantivy
     return _occur_query([(tantivy.Occur.Should, q) for q in per_source])
 
 
-def _keyword_query(schema: tantivy.Schema, node: Word | Phrase | Prefix) -> tantivy.Query:
+def _keyword_query(
+    schema: tantivy.Schema, node: Word | Phrase | Prefix, expand: Expander | None
+) -> tantivy.Query:
     key = normalize_keyword(node.text)
     field = f"k_{node.field}"
     if isinstance(node, Prefix):
-        q = tantivy.Query.regex_query(schema, field, regex_escape(key) + ".*")
+        q = _prefix_query(schema, field, key, expand)
     else:
         q = tantivy.Query.term_query(schema, field, key, index_option="basic")
     return tantivy.Query.const_score_query(q, 0.0)
@@ -161,14 +180,18 @@ def _date_query(schema: tantivy.Schema, node: DateRange) -> tantivy.Query:
     return tantivy.Query.const_score_query(q, 0.0)
 
 
-def to_tantivy(schema: tantivy.Schema, node: Node) -> tantivy.Query:
-    """The tantivy query for a query-language AST (pure; needs only the schema)."""
+def to_tantivy(schema: tantivy.Schema, node: Node, expand: Expander | None = None) -> tantivy.Query:
+    """The tantivy query for a query-language AST.
+
+    Pure: it needs only the schema. Prefixes become regex queries, unless ``expand``
+    (a searcher's term dictionary) lists their terms, which is much cheaper to build.
+    """
     if isinstance(node, MatchAll):
         return tantivy.Query.all_query()
     if isinstance(node, Word | Phrase | Prefix):
         if node.field is None or node.field in TEXT_SOURCES:
-            return _text_query(schema, node)
-        return _keyword_query(schema, node)
+            return _text_query(schema, node, expand)
+        return _keyword_query(schema, node, expand)
     if isinstance(node, DateRange):
         return _date_query(schema, node)
     if isinstance(node, Not):
@@ -178,23 +201,23 @@ def to_tantivy(schema: tantivy.Schema, node: Node) -> tantivy.Query:
                     tantivy.Occur.Must,
                     tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0),
                 ),
-                (tantivy.Occur.MustNot, to_tantivy(schema, node.operand)),
+                (tantivy.Occur.MustNot, to_tantivy(schema, node.operand, expand)),
             ]
         )
     if isinstance(node, And):
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for op in node.operands:
             if isinstance(op, Not):
-                clauses.append((tantivy.Occur.MustNot, to_tantivy(schema, op.operand)))
+                clauses.append((tantivy.Occur.MustNot, to_tantivy(schema, op.operand, expand)))
             else:
-                clauses.append((tantivy.Occur.Must, to_tantivy(schema, op)))
+                clauses.append((tantivy.Occur.Must, to_tantivy(schema, op, expand)))
         if all(occur == tantivy.Occur.MustNot for occur, _ in clauses):
             all_docs = tantivy.Query.const_score_query(tantivy.Query.all_query(), 0.0)
             clauses.insert(0, (tantivy.Occur.Must, all_docs))
         return _occur_query(clauses)
     if isinstance(node, Or):
         return _occur_query(
-            [(tantivy.Occur.Should, to_tantivy(schema, op)) for op in node.operands]
+            [(tantivy.Occur.Should, to_tantivy(schema, op, expand)) for op in node.operands]
         )
     raise TypeError(f"not a query node: {node!r}")
 

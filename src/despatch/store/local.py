@@ -308,9 +308,13 @@ class LocalStore(Store):
         if limit < 0 or offset < 0:
             raise QueryError("limit and offset must be zero or more")
         ast = parse_query(query)
-        tq = _tantivy.to_tantivy(self._schema, ast)
         self._maybe_reload()
         searcher = self._index.searcher()
+
+        def expand(field: str, prefix: str) -> list[str]:
+            return [term for term, _ in searcher.terms_with_prefix(field, prefix)]
+
+        tq = _tantivy.to_tantivy(self._schema, ast, expand)
         if sort == "date":
             result = searcher.search(
                 tq,
