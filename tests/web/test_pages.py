@@ -213,6 +213,9 @@ def test_cited_by_and_neighbours(seed_html: str, sample_store: Store) -> None:
 
 
 def test_cite_box_offers_downloads(seed_html: str) -> None:
+    box = seed_html[seed_html.index('id="cite-chicago"') :]
+    box = box[: box.index("</textarea>")]
+    assert "Foreign Relations of the United States" in box and "Document 110" in box
     for style in ("bibtex", "ris", "csl-json"):
         assert f"/api/documents/{SEED_ID}/citation?style={style}&amp;download=true" in seed_html
 

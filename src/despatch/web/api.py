@@ -8,7 +8,6 @@ error is problem details (see ``web/app.py``).
 from __future__ import annotations
 
 import hmac
-import importlib
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,7 +17,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from despatch.errors import BackendUnavailable
+from despatch.cite import format_citation
+from despatch.errors import NotFound
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.store.base import (
     ArchiveStats,
@@ -30,11 +30,12 @@ from despatch.store.base import (
 from despatch.web.app import MAX_LIMIT, Problem, WebSettings
 from despatch.web.charts import edges, month_counts
 
-CitationStyle = Literal["chicago", "bibtex", "ris", "csl-json"]
+CitationStyle = Literal["chicago", "chicago-bibliography", "bibtex", "ris", "csl-json"]
 
 #: media type and file extension of each citation style
 CITATION_FORMATS: dict[str, tuple[str, str]] = {
     "chicago": ("text/plain; charset=utf-8", "txt"),
+    "chicago-bibliography": ("text/plain; charset=utf-8", "txt"),
     "bibtex": ("application/x-bibtex; charset=utf-8", "bib"),
     "ris": ("application/x-research-info-systems; charset=utf-8", "ris"),
     "csl-json": ("application/vnd.citationstyles.csl+json", "json"),
@@ -151,15 +152,15 @@ class IngestReport(BaseModel):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def citation_text(doc: Document, style: str) -> str:
-    """``doc`` formatted in ``style`` by ``despatch.cite``."""
-    try:
-        cite = importlib.import_module("despatch.cite")
-    except ImportError as exc:  # pragma: no cover - only before cite.py exists
-        raise BackendUnavailable(
-            "citation formats are not available in this installation of despatch"
-        ) from exc
-    return str(cite.format_citation(doc, style))
+def citation_text(store: Store, doc: Document, style: str) -> str:
+    """``doc`` formatted in ``style`` by ``despatch.cite``, with its volume record if held."""
+    volume: Volume | None = None
+    if doc.volume:
+        try:
+            volume = store.get_volume(doc.volume)
+        except NotFound:
+            volume = None
+    return format_citation(doc, style, volume=volume)
 
 
 def person_query(entry: AuthorityEntry) -> str:
@@ -231,9 +232,10 @@ def citation(
     style: CitationStyle = "chicago",
     download: Annotated[bool, Query(description="return the file itself")] = False,
 ) -> Any:
-    """The citation in Chicago (notes-bibliography), BibTeX, RIS or CSL-JSON."""
-    doc = store_of(request).get(doc_id)
-    text = citation_text(doc, style)
+    """The citation: Chicago note or bibliography entry, BibTeX, RIS or CSL-JSON."""
+    store = store_of(request)
+    doc = store.get(doc_id)
+    text = citation_text(store, doc, style)
     media_type, ext = CITATION_FORMATS[style]
     if download:
         name = "".join(c if c.isalnum() or c in "-_" else "-" for c in doc_id)

@@ -311,9 +311,10 @@ def document_page(request: Request, doc_id: str) -> Response:
     ids = Identities(volume=doc.volume, labels=labels, volumes=held)
     prev_id, next_id = store.neighbors(doc.id)
     try:
-        chicago: str | None = citation_text(doc, "chicago")
+        chicago: str | None = citation_text(store, doc, "chicago")
+        bibliography: str | None = citation_text(store, doc, "chicago-bibliography")
     except DespatchError:
-        chicago = None
+        chicago = bibliography = None
     archival = list(doc.archival) or (list(doc.source_note.sources) if doc.source_note else [])
     ctx = {
         "nav": None,
@@ -328,6 +329,7 @@ def document_page(request: Request, doc_id: str) -> Response:
         "prev_id": prev_id,
         "next_id": next_id,
         "chicago": chicago,
+        "bibliography": bibliography,
         "references": [r for r in doc.references],
     }
     return _page(request, "document.html", ctx)
