@@ -32,12 +32,18 @@ __all__ = [
 ]
 
 PAGE_MARKER = re.compile(r"\[\s*Page\s+([0-9]{1,5}[a-z]?|[IVXLCDMivxlcdm]{1,8})\s*\]")
-_CANDIDATE = re.compile(
-    r"(?<=[^\W\d_.,;:!?)\]’”\"'\s]|[.,;:!?)\]’”\"'])(\d{1,2})(?=[\s,.;:!?)\]’”\"—–-]|$)"
-)
+_DIGITS = re.compile(r"\d+")
 
 
-_DIGIT = re.compile(r"\d")
+class _Letters:
+    """Membership test: letters (any script) and the punctuation a marker may follow."""
+
+    def __contains__(self, ch: str) -> bool:
+        return ch.isalpha() or ch in ".,;:!?)]’”\"'"
+
+
+_BEFORE = _Letters()
+_AFTER = frozenset(' \t\n,.;:!?)]’”"—–-')
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,17 +82,24 @@ def _grade(text: str, start: int, end: int) -> bool | None:
 def marker_candidates(text: str, block: int) -> list[Candidate]:
     """Every possible footnote marker in one block of raw text (page markers excluded)."""
     out: list[Candidate] = []
-    if _DIGIT.search(text) is None:
-        return out
-    spans = [(m.start(), m.end()) for m in PAGE_MARKER.finditer(text)]
-    for m in _CANDIDATE.finditer(text):
+    spans: list[tuple[int, int]] | None = None
+    n = len(text)
+    # Scan digit runs (fast) and test their surroundings here, rather than running a
+    # regex with a look-behind at every position of the text.
+    for m in _DIGITS.finditer(text):
         s, e = m.start(), m.end()
+        if e - s > 2 or s == 0 or text[s - 1] not in _BEFORE:
+            continue
+        if e < n and text[e] not in _AFTER:
+            continue
+        if spans is None:
+            spans = [(p.start(), p.end()) for p in PAGE_MARKER.finditer(text)]
         if any(a <= s < b for a, b in spans):
             continue
         grade = _grade(text, s, e)
         if grade is None:
             continue
-        out.append(Candidate(block=block, start=s, end=e, value=int(m.group(1)), strong=grade))
+        out.append(Candidate(block=block, start=s, end=e, value=int(m.group()), strong=grade))
     return out
 
 

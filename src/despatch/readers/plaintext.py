@@ -146,7 +146,7 @@ def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, list[Rec
     ``ParseError`` for bytes that are neither encoding.
     """
     warnings: list[RecordWarning] = []
-    if not data.strip():
+    if not data or data.isspace():
         raise ReadError("empty file: there is no document to read", path=path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -187,8 +187,8 @@ def decode_bytes(data: bytes, *, path: str | None = None) -> tuple[str, list[Rec
                 line=line,
             )
         )
-    controls = len(_CONTROL.findall(text[:65536]))
-    if controls > max(8, len(text[:65536]) // 100):
+    head = text[:65536]
+    if _CONTROL.search(head) is not None and len(_CONTROL.findall(head)) > max(8, len(head) // 100):
         raise UnsupportedFormat(
             "binary data, not a text document (too many control characters)", path=path
         )
@@ -228,6 +228,20 @@ class _Layout:
     caption: str | None = None  # "761.00/9–2848: Telegram"
     blocks: list[_Block] = field(default_factory=list)
     notes: list[_RawNote] = field(default_factory=list)
+
+
+def _squeeze(text: str) -> str:
+    """Collapse runs of spaces and tabs to one space (a cheap test first: most text has none)."""
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        return _SPACES.sub(" ", text)
+    return text
+
+
+def _unpage(text: str) -> str:
+    """``text`` without its page markers, stripped."""
+    if "[" in text:
+        text = PAGE_MARKER.sub("", text)
+    return text.strip()
 
 
 def _lines(text: str) -> list[str]:
@@ -279,7 +293,7 @@ def _layout(text: str, *, detect_heading: bool = True) -> _Layout:
             i += 1
     body_start = i
     if i < n and detect_heading:
-        first = _SPACES.sub(" ", lines[i].strip())
+        first = _squeeze(lines[i].strip())
         nxt_blank = i + 1 >= n or not lines[i + 1].strip()
         is_numbered = bool(_NUMBERED_HEADING.match(first)) and len(first) <= 400
         has_more = any(line.strip() for line in lines[i + 1 :])
@@ -306,10 +320,10 @@ def _layout(text: str, *, detect_heading: bool = True) -> _Layout:
                 current_line = k + 1
             current.append(line.strip())
         elif current:
-            out.blocks.append(_Block(raw=_SPACES.sub(" ", " ".join(current)), line=current_line))
+            out.blocks.append(_Block(raw=_squeeze(" ".join(current)), line=current_line))
             current = []
     if current:
-        out.blocks.append(_Block(raw=_SPACES.sub(" ", " ".join(current)), line=current_line))
+        out.blocks.append(_Block(raw=_squeeze(" ".join(current)), line=current_line))
     # The notes: numbered lines, with indented continuation lines appended.
     for k in range(notes_at, len(lines)):
         line = lines[k]
@@ -321,7 +335,7 @@ def _layout(text: str, *, detect_heading: bool = True) -> _Layout:
         elif out.notes:
             out.notes[-1].text = f"{out.notes[-1].text} {line.strip()}"
     for note in out.notes:
-        note.text = _SPACES.sub(" ", note.text)
+        note.text = _squeeze(note.text)
     return out
 
 
@@ -368,7 +382,7 @@ def _read_openers(blocks: list[_Block], op: _Openers) -> list[_Block]:
     i = 0
     while i < len(blocks) and i < 5:
         b = blocks[i]
-        raw = PAGE_MARKER.sub("", b.raw).strip()
+        raw = _unpage(b.raw)
         if len(raw) > 200:
             break
         cl = _classification_line(raw)
@@ -434,13 +448,13 @@ def _closer(blocks: list[_Block]) -> list[str]:
         return []
     last = blocks[-1]
     # A footnote marker may be glued to the signature ("R.W. Komer5").
-    raw = _TRAILING_MARKER.sub("", PAGE_MARKER.sub("", last.raw).strip())
+    raw = _TRAILING_MARKER.sub("", _unpage(last.raw))
     m = _SIGNATURE.match(raw)
     if len(raw) > 80 or len(raw.split()) > 10 or m is None:
         return []
     last.kind = "signed"
     prev = blocks[-2]
-    if len(blocks) >= 3 and _CLOSING.match(PAGE_MARKER.sub("", prev.raw).strip()):
+    if len(blocks) >= 3 and _CLOSING.match(_unpage(prev.raw)):
         prev.kind = "closer"
     return [m.group("name")]
 
