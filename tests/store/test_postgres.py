@@ -28,8 +28,9 @@ from despatch.store.base import Outcome, SearchResults, Store, ids
 from despatch.store.memory import MemoryStore
 from despatch.store.postgres import PostgresStore, mask_url
 from tests.conftest import ROOT, TEI_V19
-from tests.pg import _free_port
+from tests.pg import _free_port, create_database, drop_database
 from tests.store.pg_corpus import QUERIES, make_corpus
+from tests.store.suite import StoreSuite, load_samples
 
 # --- SQL compilation (no database) ----------------------------------------------------
 
@@ -256,6 +257,20 @@ def _same_results(a: SearchResults, b: SearchResults) -> None:
     assert a.total == b.total
     assert set(ids(a.hits)) == set(ids(b.hits))
     assert a.facets == b.facets
+
+
+@pytest.mark.postgres
+class TestPostgresSuite(StoreSuite):
+    """The shared query suite (tests/store/suite.py) on the samples, on PostgreSQL."""
+
+    @pytest.fixture(scope="class")
+    def store(self, pg_server: str) -> Iterator[PostgresStore]:
+        url = create_database(pg_server)
+        store = PostgresStore(url)
+        load_samples(store)
+        yield store
+        store.close()
+        drop_database(pg_server, url)
 
 
 @pytest.mark.postgres
