@@ -441,9 +441,17 @@ def _choose(
     m: Match, text: str, year: int | None, discourse: Counter[str]
 ) -> tuple[Candidate | None, list[Candidate]]:
     """The candidate a match names, or (None, remaining candidates) when undecided."""
+    if len(m.candidates) == 1:
+        only = m.candidates[0]
+        if only.kind != "person" or (
+            not only.is_partial and not only.needs_cue and _era_ok(only, year)
+        ):
+            return only, m.candidates  # a place, term or full name with one meaning
     # A surname already used with a full name in this document names that person, whatever
     # list it comes from ("Chen Cheng" … "Chen" is not the volume's Chen Yi).
-    known = {c.key for c in m.candidates if c.is_partial and c.key and discourse[c.key] > 0}
+    known = (
+        {c.key for c in m.candidates if c.is_partial and c.key in discourse} if discourse else set()
+    )
     if len(known) == 1:
         key = known.pop()
         return next(c for c in m.candidates if c.key == key), m.candidates
@@ -473,7 +481,7 @@ def _choose(
                 return hits[0], cands
             if hits:
                 narrowed = hits
-    in_discourse = [c for c in cands if c.key is not None and discourse[c.key] > 0]
+    in_discourse = [c for c in cands if c.key is not None and c.key in discourse]
     if len(in_discourse) == 1:
         return in_discourse[0], cands
     return None, cands
@@ -481,7 +489,7 @@ def _choose(
 
 def _decide(cands: list[Candidate], discourse: Counter[str]) -> Candidate | None:
     known = sorted(
-        (c for c in cands if c.key is not None and discourse[c.key] > 0),
+        (c for c in cands if c.key is not None and c.key in discourse),
         key=lambda c: -discourse[c.key or ""],
     )
     if known:
@@ -577,7 +585,7 @@ def find_entities(
             kind = cands[0].kind
             label = f"{m.surface}: one of {names}" + ("; …" if len(cands) > 3 else "")
             spans.append(
-                Span.model_construct(
+                Span(
                     start=m.start,
                     end=m.end,
                     kind=kind,
@@ -589,7 +597,7 @@ def find_entities(
             )
             continue
         spans.append(
-            Span.model_construct(
+            Span(
                 start=m.start,
                 end=m.end,
                 kind=chosen.kind,

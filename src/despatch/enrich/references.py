@@ -297,8 +297,7 @@ def _ref(
         "source": None, "file_number": None,
     }  # fmt: skip
     values.update(fields)
-    # Validation is skipped on purpose: every value here is built by this module.
-    return Reference.model_construct(**values)  # type: ignore[arg-type]
+    return Reference(**values)
 
 
 def _who_place(doc: Document, who: str | None) -> str | None:
