@@ -485,6 +485,27 @@ def test_killed_mid_ingest_then_rerun_completes(pg_url: str) -> None:
 
 
 @pytest.mark.postgres
+def test_a_lost_connection_is_reopened_for_reads_and_reported_for_writes(
+    store: PostgresStore, pg_server: str
+) -> None:
+    import psycopg
+
+    docs = make_corpus(20, seed=3)
+    store.put(docs[:10])
+
+    def cut() -> None:
+        with psycopg.connect(pg_server, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (store._conn.info.backend_pid,))
+
+    cut()
+    assert store.search("").total == 10  # read again on a new connection
+    cut()
+    with pytest.raises(BackendUnavailable, match="run the same command again"):
+        store.put(docs[10:])
+    assert store.put(docs) == [Outcome.UNCHANGED] * 10 + [Outcome.ADDED] * 10
+
+
+@pytest.mark.postgres
 def test_records_volumes_authority_and_links(store: PostgresStore) -> None:
     docs = make_corpus(30, seed=8)
     store.put(docs)

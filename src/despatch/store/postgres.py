@@ -104,8 +104,17 @@ class PostgresStore(Store):
         self.rank_window = rank_window
         self._psycopg = psycopg
         self._lock = threading.RLock()
+        self._conn = self._connect()
         try:
-            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            _pg_schema.migrate(self._conn, where=self.where)
+        except psycopg.Error as exc:
+            self._conn.close()
+            raise StoreError(f"{self.where}: could not set up the archive's tables: {exc}") from exc
+
+    def _connect(self) -> Any:
+        psycopg = self._psycopg
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise BackendUnavailable(
@@ -114,11 +123,12 @@ class PostgresStore(Store):
                 "(postgresql://user:password@host:port/database) names an existing "
                 "database you may use"
             ) from exc
-        try:
-            _pg_schema.migrate(self._conn, where=self.where)
-        except psycopg.Error as exc:
-            self._conn.close()
-            raise StoreError(f"{self.where}: could not set up the archive's tables: {exc}") from exc
+
+    def _lost(self, exc: Exception) -> bool:
+        """Whether ``exc`` means the connection is gone (the server restarted, a network cut)."""
+        return isinstance(exc, self._psycopg.OperationalError) and bool(
+            self._conn.closed or self._conn.broken
+        )
 
     # --- writing ------------------------------------------------------------------------
 
@@ -133,7 +143,25 @@ class PostgresStore(Store):
                 prepared.append((doc, digest, _pg_sql.document_row(doc, doc.to_json(), digest)))
             except Exception:  # a record that cannot become a row fails alone
                 prepared.append(None)
-        with self._lock, self._conn.transaction():
+        with self._lock:
+            try:
+                return self._put(docs, prepared)
+            except self._psycopg.Error as exc:
+                if not self._lost(exc):
+                    raise StoreError(f"{self.where}: storing documents failed: {exc}") from exc
+                self._conn = self._connect()
+                raise BackendUnavailable(
+                    f"lost the connection to {self.where} while storing documents; none of "
+                    "this batch was stored (the batches before it were); run the same "
+                    "command again to finish"
+                ) from exc
+
+    def _put(
+        self,
+        docs: list[Document],
+        prepared: list[tuple[Document, str, tuple[object, ...]] | None],
+    ) -> list[Outcome]:
+        with self._conn.transaction():
             rows = self._conn.execute(
                 "SELECT id, content_hash, reader FROM documents WHERE id = ANY(%s)",
                 ([d.id for d in docs],),
@@ -219,8 +247,18 @@ class PostgresStore(Store):
     # --- reading ------------------------------------------------------------------------
 
     def _fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a read; a lost connection is opened again once (reads are safe to repeat)."""
         with self._lock:
-            return list(self._conn.execute(sql, params).fetchall())
+            try:
+                return list(self._conn.execute(sql, params).fetchall())
+            except self._psycopg.Error as exc:
+                if not self._lost(exc):
+                    raise StoreError(f"{self.where}: the query failed: {exc}") from exc
+            self._conn = self._connect()
+            try:
+                return list(self._conn.execute(sql, params).fetchall())
+            except self._psycopg.Error as exc:
+                raise StoreError(f"{self.where}: the query failed: {exc}") from exc
 
     def get(self, doc_id: str) -> Document:
         rows = self._fetchall("SELECT record::text FROM documents WHERE id = %s", (doc_id,))
