@@ -229,9 +229,9 @@ def network(all_edges: Sequence[Edge], *, max_nodes: int = 18) -> Markup:
     nodes = [n for n, _ in weight.most_common(max_nodes)]
     keep = set(nodes)
     shown = [e for e in all_edges if e.sender in keep and e.recipient in keep]
-    width, height = 900, 620
+    width, height = 980, 620
     cx, cy = width / 2, height / 2
-    radius = height / 2 - 50
+    radius = height / 2 - 60
     pos: dict[str, tuple[float, float]] = {}
     for i, n in enumerate(nodes):
         a = 2 * math.pi * i / len(nodes) - math.pi / 2
