@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -82,13 +83,45 @@ def ensure_corpus(folder: Path, docs: int, seed: int) -> dict[str, Any]:
     return write_corpus("tei", docs, folder, seed=seed)
 
 
+def _backend_cpu(dbname: str, seen: dict[int, float]) -> None:
+    """Record the CPU seconds of each local server process serving ``dbname``."""
+    tick = os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if not cmd.startswith(f"postgres: postgres {dbname} "):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seen[int(proc.name)] = (int(fields[11]) + int(fields[12])) / tick
+
+
 def ingest(url: str, corpus: Path) -> dict[str, Any]:
+    """Run ``despatch ingest`` into ``url``; with the server's CPU when it runs here."""
     exe = Path(sys.executable).parent / "despatch"
     command = [str(exe), "--archive", url, "ingest", str(corpus)]
-    m = run_measured(command, log=OUT / "pg-ingest.log")
+    dbname = url.rsplit("/", 1)[1]
+    seen: dict[int, float] = {}
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            _backend_cpu(dbname, seen)
+            done.wait(0.5)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        m = run_measured(command, log=OUT / "pg-ingest.log")
+    finally:
+        done.set()
+        watcher.join()
     if m.returncode != 0:
         raise SystemExit(f"ingest failed ({m.returncode}): {m.stderr_tail}")
-    return m.as_dict()
+    return {**m.as_dict(), "server_cpu_s": round(sum(seen.values()), 1)}
 
 
 def database_size(url: str) -> dict[str, Any]:
@@ -242,7 +275,8 @@ def _print(result: dict[str, Any]) -> None:
         rate = size["documents"] / m["seconds"]
         print(
             f"ingest: {m['seconds']:.0f} s wall, {rate:,.0f} documents/s, "
-            f"CPU {m['user_s'] + m['sys_s']:.0f} s, peak RSS (tree) {m['peak_tree_mb']:,.0f} MB"
+            f"CPU {m['user_s'] + m['sys_s']:.0f} s (+ server {m.get('server_cpu_s', 0):.0f} s), "
+            f"peak RSS (tree) {m['peak_tree_mb']:,.0f} MB"
         )
     names = list(STRATEGIES)
     head = " | ".join(f"{n} p50 / p95 / p99 ms" for n in names)
