@@ -152,10 +152,9 @@ class IngestReport(BaseModel):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def citation_text(store: Store, doc: Document, style: str) -> str:
+def citation_text(store: Store, doc: Document, style: str, *, volume: Volume | None = None) -> str:
     """``doc`` formatted in ``style`` by ``despatch.cite``, with its volume record if held."""
-    volume: Volume | None = None
-    if doc.volume:
+    if volume is None and doc.volume:
         try:
             volume = store.get_volume(doc.volume)
         except NotFound:

@@ -311,8 +311,8 @@ def document_page(request: Request, doc_id: str) -> Response:
     ids = Identities(volume=doc.volume, labels=labels, volumes=held)
     prev_id, next_id = store.neighbors(doc.id)
     try:
-        chicago: str | None = citation_text(store, doc, "chicago")
-        bibliography: str | None = citation_text(store, doc, "chicago-bibliography")
+        chicago: str | None = citation_text(store, doc, "chicago", volume=volume)
+        bibliography: str | None = citation_text(store, doc, "chicago-bibliography", volume=volume)
     except DespatchError:
         chicago = bibliography = None
     archival = list(doc.archival) or (list(doc.source_note.sources) if doc.source_note else [])
