@@ -37,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from despatch.errors import ParseError, ReadError, UnsupportedFormat
@@ -51,27 +50,30 @@ from despatch.model import (
     DocumentType,
     Note,
     PageBreak,
-    Paragraph,
     RecordWarning,
     SourceNote,
 )
+from despatch.readers._copybody import (
+    align_notes,
+    build_body,
+    check_notes,
+    note_text,
+    page_range,
+    pages_of,
+)
+from despatch.readers._copylayout import Block, Openers, layout, mark_closer, read_openers
 from despatch.readers.dates import (
-    Dateline,
     date_conflicts,
     find_dates,
-    is_undated,
     parse_date,
-    parse_dateline,
     settle_date,
 )
 from despatch.readers.embedded import find_embedded
 from despatch.readers.footmarks import (
-    PAGE_MARKER,
     Candidate,
     MarkerRun,
     glued_to_numbers,
     marker_candidates,
-    page_before,
     select_markers,
 )
 from despatch.readers.heading import (
@@ -83,44 +85,12 @@ from despatch.readers.heading import (
     telegram_serial,
 )
 from despatch.readers.sourcenote import (
-    CLASSIFICATIONS,
-    PRECEDENCES,
     decimal_file_date,
     parse_source_note,
 )
 
 __all__ = ["PlainTextReader", "decode_bytes", "parse_document", "read_text"]
-
-_NOTE_LINE = re.compile(r"^[ \t]+(\d{1,3})\.[ \t]+(\S.*)$")
-_NOTE_LINE_FLUSH = re.compile(r"^[ \t]*(\d{1,3})\.[ \t]+(\S.*)$")
-_NOTES_HEADER = re.compile(r"^[ \t]*(?:Footnotes|Notes)[ \t]*:?[ \t]*$", re.IGNORECASE)
-_NUMBERED_HEADING = re.compile(r"^\s*\d{1,4}[A-Za-z]?\.\s+\S")
-_FILE_CAPTION = re.compile(
-    r"^\s*(?P<file>\d{2,3}(?:\.\d+\w*)*/\S+?)\s*:\s*(?P<kind>Telegram|Airgram|Despatch|"
-    r"Instruction|Circular Telegram|Memorandum|Letter|Note|Cablegram)\s*$",
-    re.IGNORECASE,
-)
-_DESPATCH_NO = re.compile(r"^(?:\[)?No\.\s*(?P<n>\d{1,5}[A-Z]?)\.?\]?$")
-# "[Inclosure 1.—Translation.]": the attachment caption of the older volumes.
-_INCLOSURE = re.compile(
-    r"^\[?(?:Inclosure|Enclosure|Annex|Attachment|Subinclosure|Tab [A-Z])\b[^\]]{0,80}\]?$"
-)
-_SIGNATURE = re.compile(
-    r"^(?:\(signed\)\s*)?(?P<name>(?:[A-Z]\.\s?)*[A-Z][A-Za-z’'\-]+(?:\s+(?:[A-Z]\.\s?)*"
-    r"(?:[A-Z][A-Za-z’'\-]+|de|van|von|da))*)"
-    # "David J. Hill, Acting Secretary.": a title after the name
-    r"(?:,\s+(?:[A-Z][a-z]+|of|the|and)(?:\s+(?:[A-Z][a-z]+|of|the|and))*)?\.?$"
-)
-_TRAILING_MARKER = re.compile(r"(?<=[A-Za-z.])\d{1,2}$")
-_CLOSING = re.compile(
-    r"^(?:I (?:have|am),? etc\.,?|I have the honor to be, etc\.,?|Respectfully(?: yours)?,?|"
-    r"Sincerely(?: yours)?,?|Faithfully(?: yours)?,?|Very respectfully(?: yours)?,?|"
-    r"With (?:respect|highest consideration|best regards|warm regards)\.?,?|"
-    r"Accept, etc\.,?|Yours (?:sincerely|faithfully|respectfully),?)$",
-    re.IGNORECASE,
-)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
 _TELEGRAPHIC = frozenset({DocumentType.TELEGRAM, DocumentType.CABLEGRAM, DocumentType.AIRGRAM})
 
 
@@ -204,369 +174,6 @@ def read_text(text: str, *, origin: str | None = None, volume: str | None = None
     return parse_document(text, origin=origin, volume=volume, warnings=[])
 
 
-# --------------------------------------------------------------------------- structure
-
-
-@dataclass(slots=True)
-class _Block:
-    raw: str
-    line: int  # 1-based line of the block's first line
-    kind: str = "p"
-
-
-@dataclass(slots=True)
-class _RawNote:
-    n: str
-    text: str
-    line: int
-
-
-@dataclass(slots=True)
-class _Layout:
-    heading: str | None = None
-    heading_line: int = 0
-    caption: str | None = None  # "761.00/9–2848: Telegram"
-    blocks: list[_Block] = field(default_factory=list)
-    notes: list[_RawNote] = field(default_factory=list)
-
-
-def _squeeze(text: str) -> str:
-    """Collapse runs of spaces and tabs to one space (a cheap test first: most text has none)."""
-    if "  " in text or "\t" in text or "\u00a0" in text:
-        return _SPACES.sub(" ", text)
-    return text
-
-
-def _unpage(text: str) -> str:
-    """``text`` without its page markers, stripped."""
-    if "[" in text:
-        text = PAGE_MARKER.sub("", text)
-    return text.strip()
-
-
-def _lines(text: str) -> list[str]:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.split("\n")
-
-
-def _find_notes(lines: list[str], first: int) -> int:
-    """Index of the first line of the notes block (``len(lines)`` if there is none)."""
-    end = len(lines)
-    while end > first and not lines[end - 1].strip():
-        end -= 1
-    # A "Notes"/"Footnotes" header: everything after it is the notes block.
-    for i in range(end - 1, first - 1, -1):
-        if _NOTES_HEADER.match(lines[i]):
-            if i + 1 < end and _NOTE_LINE_FLUSH.match(lines[i + 1]):
-                return i
-            break
-    start = end
-    i = end - 1
-    candidate = end
-    while i >= first:
-        line = lines[i]
-        if not line.strip():
-            i -= 1
-            continue
-        if _NOTE_LINE.match(line):
-            candidate = i
-        elif not line[:1].isspace():
-            break
-        i -= 1
-    if candidate < end:
-        start = candidate
-    return start
-
-
-def _layout(text: str, *, detect_heading: bool = True) -> _Layout:
-    lines = _lines(text)
-    out = _Layout()
-    i = 0
-    n = len(lines)
-    while i < n and not lines[i].strip():
-        i += 1
-    if i < n and _FILE_CAPTION.match(lines[i]):
-        out.caption = lines[i].strip()
-        i += 1
-        while i < n and not lines[i].strip():
-            i += 1
-    body_start = i
-    if i < n and detect_heading:
-        first = _squeeze(lines[i].strip())
-        nxt_blank = i + 1 >= n or not lines[i + 1].strip()
-        is_numbered = bool(_NUMBERED_HEADING.match(first)) and len(first) <= 400
-        has_more = any(line.strip() for line in lines[i + 1 :])
-        # In the copy form the first line is the heading when a blank line follows it.
-        is_titled = (
-            len(first) <= 300
-            and nxt_blank
-            and (has_more or document_type(first) is not DocumentType.OTHER)
-        )
-        if ((is_numbered and (nxt_blank or len(first) <= 250)) or is_titled) and not (
-            _INCLOSURE.match(first)
-        ):
-            out.heading = first
-            out.heading_line = i + 1
-            body_start = i + 1
-    notes_at = _find_notes(lines, body_start)
-    # The body: blocks separated by blank lines, each joined into one string.
-    current: list[str] = []
-    current_line = 0
-    for k in range(body_start, notes_at):
-        line = lines[k]
-        if line.strip():
-            if not current:
-                current_line = k + 1
-            current.append(line.strip())
-        elif current:
-            out.blocks.append(_Block(raw=_squeeze(" ".join(current)), line=current_line))
-            current = []
-    if current:
-        out.blocks.append(_Block(raw=_squeeze(" ".join(current)), line=current_line))
-    # The notes: numbered lines, with indented continuation lines appended.
-    for k in range(notes_at, len(lines)):
-        line = lines[k]
-        if not line.strip() or _NOTES_HEADER.match(line):
-            continue
-        m = _NOTE_LINE_FLUSH.match(line)
-        if m is not None:
-            out.notes.append(_RawNote(n=m.group(1), text=m.group(2).strip(), line=k + 1))
-        elif out.notes:
-            out.notes[-1].text = f"{out.notes[-1].text} {line.strip()}"
-    for note in out.notes:
-        note.text = _squeeze(note.text)
-    return out
-
-
-# --------------------------------------------------------------------------- the reader
-
-
-@dataclass(slots=True)
-class _Openers:
-    dateline: str | None = None
-    place: str | None = None
-    evidence: DateEvidence | None = None
-    undated: bool = False
-    classification: str | None = None
-    precedence: str | None = None
-    despatch_no: str | None = None
-    cable_serial: str | None = None
-    cable_kind: str | None = None
-    attachment: bool = False
-
-
-def _classification_line(raw: str) -> tuple[str | None, str | None] | None:
-    parts = [p.strip() for p in re.split(r"\s*[;—,]\s*|\s{2,}", raw.strip().rstrip(".")) if p]
-    if not parts:
-        return None
-    cls = prec = None
-    for part in parts:
-        key = " ".join(part.lower().split())
-        if key in CLASSIFICATIONS and cls is None:
-            cls = CLASSIFICATIONS[key]
-        elif key in PRECEDENCES and prec is None:
-            prec = PRECEDENCES[key]
-        elif key in ("eyes only", "limdis", "exdis", "nodis", "personal"):
-            continue
-        else:
-            return None
-    if cls is None and prec is None:
-        return None
-    return cls, prec
-
-
-def _read_openers(blocks: list[_Block], op: _Openers) -> list[_Block]:
-    """Classify the opener blocks after the heading; return the blocks left in the body."""
-    keep: list[_Block] = []
-    i = 0
-    while i < len(blocks) and i < 5:
-        b = blocks[i]
-        raw = _unpage(b.raw)
-        if len(raw) > 200:
-            break
-        cl = _classification_line(raw)
-        if cl is not None:
-            op.classification = op.classification or cl[0]
-            op.precedence = op.precedence or cl[1]
-            b.kind = "label"
-            keep.append(b)
-            i += 1
-            continue
-        # "TOP SECRET    Moscow, September 28, 1948—8 p.m." (1940s print: one line)
-        two = re.match(r"^([A-Z][A-Z ;—-]{3,40}?)(?:\s{2,}|\t)(.+)$", raw)
-        if two is not None and _classification_line(two.group(1)) is not None:
-            dl = parse_dateline(two.group(2))
-            if dl is not None:
-                cl2 = _classification_line(two.group(1))
-                assert cl2 is not None
-                op.classification = op.classification or cl2[0]
-                _take_dateline(op, dl)
-                i += 1
-                continue
-        if _INCLOSURE.match(raw):
-            op.attachment = True
-            b.kind = "opener"
-            keep.append(b)
-            i += 1
-            continue
-        m = _DESPATCH_NO.match(raw)
-        if m is not None:
-            op.despatch_no = m.group("n")
-            b.kind = "opener"
-            keep.append(b)
-            i += 1
-            continue
-        if op.dateline is None:
-            dl = parse_dateline(raw)
-            if dl is not None:
-                _take_dateline(op, dl)
-                i += 1
-                continue
-        if is_undated(raw):
-            op.undated = True
-            op.dateline = raw
-            i += 1
-            continue
-        break
-    return keep + blocks[i:]
-
-
-def _take_dateline(op: _Openers, dl: Dateline) -> None:
-    op.dateline = dl.text
-    op.undated = dl.is_undated
-    op.place = dl.place
-    op.evidence = dl.evidence
-    if dl.serial:
-        op.cable_serial = dl.serial
-        op.cable_kind = dl.kind
-
-
-def _closer(blocks: list[_Block]) -> list[str]:
-    """Mark the signature (and complimentary close) blocks; return the signers."""
-    if len(blocks) < 2:
-        return []
-    last = blocks[-1]
-    # A footnote marker may be glued to the signature ("R.W. Komer5").
-    raw = _TRAILING_MARKER.sub("", _unpage(last.raw))
-    m = _SIGNATURE.match(raw)
-    if len(raw) > 80 or len(raw.split()) > 10 or m is None:
-        return []
-    last.kind = "signed"
-    prev = blocks[-2]
-    if len(blocks) >= 3 and _CLOSING.match(_unpage(prev.raw)):
-        prev.kind = "closer"
-    return [m.group("name")]
-
-
-@dataclass(slots=True)
-class _Body:
-    text: str
-    paragraphs: list[Paragraph]
-    pages: list[PageBreak]
-    anchors: dict[tuple[int, int], int]  # (block, raw start) of a chosen marker -> offset
-
-
-def _build_body(blocks: list[_Block], chosen: list[Candidate]) -> _Body:
-    """Join the blocks into the body text, removing page and footnote markers."""
-    by_block: dict[int, list[Candidate]] = {}
-    for c in chosen:
-        if c.block >= 0:
-            by_block.setdefault(c.block, []).append(c)
-    pieces: list[str] = []
-    pos = 0
-    spans: list[tuple[int, int, str]] = []
-    pages: list[PageBreak] = []
-    anchors: dict[tuple[int, int], int] = {}
-    pending: str | None = None
-    for bi, block in enumerate(blocks):
-        raw = block.raw
-        events: list[tuple[int, int, str, str]] = []  # start, end, kind, payload
-        for m in PAGE_MARKER.finditer(raw):
-            events.append((m.start(), m.end(), "page", m.group(1)))
-        for c in by_block.get(bi, []):
-            events.append((c.start, c.end, "marker", ""))
-        events.sort()
-        out: list[str] = []
-        out_len = 0
-        cursor = 0
-        block_pages: list[tuple[int, str]] = []
-        for start, end, kind, payload in events:
-            if start < cursor:
-                continue
-            seg = raw[cursor:start]
-            if kind == "page":
-                # Drop the marker and one space beside it: "of [Page 232] the" -> "of the".
-                if end < len(raw) and raw[end] == " ":
-                    end += 1
-                elif seg.endswith(" ") and (end >= len(raw)):
-                    seg = seg.rstrip(" ")
-            out.append(seg)
-            out_len += len(seg)
-            if kind == "page":
-                if out_len == 0 and not out_has_text(out):
-                    block_pages.append((0, payload))
-                else:
-                    block_pages.append((out_len, payload))
-            else:
-                anchors[(bi, start)] = out_len
-            cursor = end
-        out.append(raw[cursor:])
-        para_text = "".join(out).strip(" ")
-        lead = len("".join(out)) - len("".join(out).lstrip(" "))
-        if not para_text:
-            # A block of page markers only: the break falls at the next paragraph.
-            if block_pages:
-                pending = block_pages[-1][1]
-            continue
-        if pieces:
-            pieces.append("\n\n")
-            pos += 2
-        start_pos = pos
-        if pending is not None:
-            pages.append(PageBreak(page=pending, offset=start_pos))
-            pending = None
-        for off, page in block_pages:
-            rel = min(max(off - lead, 0), len(para_text))
-            if rel >= len(para_text):
-                pending = page  # a marker at the end: the next paragraph starts the page
-            else:
-                pages.append(PageBreak(page=page, offset=start_pos + rel))
-        for key, off in list(anchors.items()):
-            if key[0] == bi:
-                anchors[key] = start_pos + min(max(off - lead, 0), len(para_text))
-        pieces.append(para_text)
-        pos += len(para_text)
-        spans.append((start_pos, pos, block.kind))
-    if pending is not None:
-        pages.append(PageBreak(page=pending, offset=pos))
-    paragraphs = [Paragraph(start=s, end=e, kind=k) for s, e, k in spans]
-    return _Body(text="".join(pieces), paragraphs=paragraphs, pages=pages, anchors=anchors)
-
-
-def out_has_text(out: list[str]) -> bool:
-    return any(p.strip() for p in out)
-
-
-def _note_text(raw: str, note_id: str) -> tuple[str, list[PageBreak]]:
-    if "[" not in raw:
-        return raw, []
-    breaks: list[PageBreak] = []
-    out: list[str] = []
-    cursor = 0
-    length = 0
-    for m in PAGE_MARKER.finditer(raw):
-        seg = raw[cursor : m.start()]
-        out.append(seg)
-        length += len(seg)
-        breaks.append(PageBreak(page=m.group(1), offset=length, note=note_id))
-        cursor = m.end()
-        if cursor < len(raw) and raw[cursor] == " " and (not seg or seg.endswith(" ")):
-            cursor += 1
-    out.append(raw[cursor:])
-    return "".join(out), breaks
-
-
 def _doc_id(volume: str | None, number: str | None, text: str) -> str:
     if volume and number:
         return f"{volume}/d{number}"
@@ -595,7 +202,7 @@ def parse_document(
     if not text.strip() and heading is None:
         raise ReadError("empty document: there is no text to read", path=origin)
     warnings = list(warnings)
-    lay = _layout(text, detect_heading=heading is None)
+    lay = layout(text, detect_heading=heading is None)
     if heading is not None:
         lay.heading = " ".join(heading.split()) or None
     if lay.heading is None:
@@ -616,81 +223,35 @@ def parse_document(
     title = parts.title
     heading = f"{number}. {title}" if number else title
     # Openers (dateline, classification, despatch number), then the closer.
-    op = _Openers()
-    blocks = _read_openers(lay.blocks, op)
-    signers = _closer(blocks)
+    op = Openers()
+    blocks = read_openers(lay.blocks, op)
+    signers = mark_closer(blocks)
     # Footnote markers: the heading's, then the body's, aligned to the notes by order.
-    count = len(lay.notes)
-    candidates: list[Candidate] = []
-    if parts.marker is not None:
-        candidates.append(Candidate(-1, 0, 0, int(parts.marker), True))
-    for bi, block in enumerate(blocks):
-        candidates.extend(marker_candidates(block.raw, bi))
-    run = select_markers(candidates, count)
-    if len(run.markers) < count:
-        for cand, printed in glued_to_numbers([b.raw for b in blocks], run, count):
-            run.markers.append(cand)
-            warnings.append(
-                RecordWarning(
-                    code="marker-glued-to-number",
-                    message=f"read the last digits of {printed!r} as footnote marker "
-                    f"{cand.value} (the notes need a marker there); check that number",
-                    line=blocks[cand.block].line,
-                )
-            )
-        run.markers.sort(key=lambda c: (c.block, c.start))
+    run = _footnote_markers(parts.marker, blocks, len(lay.notes), warnings)
     chosen = run.markers
-    if chosen:
-        last = max((c.block, c.start) for c in chosen)
-        extra = [
-            c
-            for c in candidates
-            if c.strong and c.value == run.first + count and (c.block, c.start) > last
-        ]
-        if extra:
-            warnings.append(
-                RecordWarning(
-                    code="marker-without-note",
-                    message=f"marker {extra[0].value} in the text has no note (the notes "
-                    f"block has {count}); the notes block may be truncated, and the digit "
-                    "was left in the text",
-                    line=blocks[extra[0].block].line if extra[0].block >= 0 else None,
-                )
-            )
-    if count == 0:
-        orphan = select_markers([c for c in candidates if c.strong], 99).markers
-        if len(orphan) >= 2 or (orphan and orphan[0].block == -1):
-            warnings.append(
-                RecordWarning(
-                    code="markers-without-notes",
-                    message=f"the text seems to carry {len(orphan)} footnote marker(s) but "
-                    "there is no notes block (a truncated copy?); the digits were left in "
-                    "the text",
-                )
-            )
     if parts.marker is not None and not any(c.block == -1 for c in chosen):
         title_with_marker = f"{title}{parts.marker}"
         if lay.heading and lay.heading.rstrip().endswith(f" {parts.marker}"):
             title_with_marker = f"{title} {parts.marker}"
         title = title_with_marker  # the digit was not a marker after all
         heading = f"{number}. {title}" if number else title
-    body = _build_body(blocks, chosen)
+    body = build_body(blocks, chosen)
     closer = next((body.text[p.start : p.end] for p in body.paragraphs if p.kind == "signed"), None)
-    first_page, last_page = _page_range(body.pages)
+    first_page, last_page = page_range(body.pages)
     for p in body.paragraphs:
-        p.pages = _pages_of(p.start, p.end, body.pages, first_page)
+        p.pages = pages_of(p.start, p.end, body.pages, first_page)
     # Notes.
     prefix = f"d{number}" if number else ""
     notes: list[Note] = []
     note_breaks: list[PageBreak] = []
     for raw_note in lay.notes:
         nid = f"{prefix}fn{raw_note.n}"
-        ntext, nbreaks = _note_text(raw_note.text, nid)
+        ntext, nbreaks = note_text(raw_note.text, nid)
         note_breaks.extend(nbreaks)
         kind = "source" if ntext.lower().startswith("source:") else "editorial"
         notes.append(Note(n=raw_note.n, id=nid, text=ntext, kind=kind))
-    _align_notes(notes, run, body, first_page, warnings)
-    _check_notes(lay.notes, warnings)
+    align_notes(notes, run, body, first_page, warnings)
+    check_notes(lay.notes, warnings)
     # The web copy's markers are the edition's own note numbers (TEI @n), so a note's id
     # follows its marker when it has one: d110fn0 for note 1 of the seed, as in the TEI.
     renamed: dict[str, str] = {}
@@ -787,123 +348,62 @@ def parse_document(
     )
 
 
-def _page_range(pages: list[PageBreak]) -> tuple[str | None, str | None]:
-    if not pages:
-        return None, None
-    first = pages[0].page if pages[0].offset == 0 else page_before(pages[0].page)
-    return first, pages[-1].page
-
-
-def _pages_of(start: int, end: int, pages: list[PageBreak], first: str | None) -> list[str]:
-    current = first
-    out: list[str] = []
-    for b in pages:
-        if b.offset <= start:
-            current = b.page
-        elif b.offset < end:
-            if current is not None and current not in out:
-                out.append(current)
-            current = b.page
-        else:
-            break
-    if current is not None and current not in out:
-        out.append(current)
-    return out
-
-
-def _align_notes(
-    notes: list[Note],
-    run: MarkerRun,
-    body: _Body,
-    first_page: str | None,
-    warnings: list[RecordWarning],
-) -> None:
-    """Attach the chosen markers to the notes by order; warn where they disagree."""
-    if not notes:
-        return
+def _footnote_markers(
+    heading_marker: str | None, blocks: list[Block], count: int, warnings: list[RecordWarning]
+) -> MarkerRun:
+    """Choose the footnote markers for ``count`` notes; warn about what does not fit."""
+    candidates: list[Candidate] = []
+    if heading_marker is not None:
+        candidates.append(Candidate(-1, 0, 0, int(heading_marker), True))
+    for bi, block in enumerate(blocks):
+        candidates.extend(marker_candidates(block.raw, bi))
+    run = select_markers(candidates, count)
+    if len(run.markers) < count:
+        for cand, printed in glued_to_numbers([b.raw for b in blocks], run, count):
+            run.markers.append(cand)
+            warnings.append(
+                RecordWarning(
+                    code="marker-glued-to-number",
+                    message=f"read the last digits of {printed!r} as footnote marker "
+                    f"{cand.value} (the notes need a marker there); check that number",
+                    line=blocks[cand.block].line,
+                )
+            )
+        run.markers.sort(key=lambda c: (c.block, c.start))
     chosen = run.markers
-    start = 0
-    heading_marker = bool(chosen) and chosen[0].block == -1
-    if not heading_marker and notes[0].kind == "source" and len(chosen) < len(notes):
-        start = 1  # the source note belongs to the heading even without a marker
-    offset_seen: set[int] = set()
-    for cand in chosen:
-        idx = start + cand.value - run.first
-        if not 0 <= idx < len(notes):
-            continue
-        note = notes[idx]
-        note.marker = str(cand.value)
-        if cand.block == -1:
-            note.anchor = None
-            note.page = first_page
-        else:
-            note.anchor = body.anchors.get((cand.block, cand.start))
-            note.page = _page_at(body.pages, note.anchor, first_page)
-        if note.n.isdigit():
-            offset_seen.add(int(note.n) - cand.value)
-    if offset_seen and offset_seen != {0}:
-        shift = sorted(offset_seen)
-        warnings.append(
-            RecordWarning(
-                code="footnote-markers-offset",
-                message=(
-                    "the footnote markers in the text are numbered differently from the "
-                    f"notes (note = marker + {', '.join(str(s) for s in shift)}); "
-                    "they were aligned by order and count"
-                ),
-            )
-        )
-    if start == 1:
-        notes[0].page = first_page
-    for k, note in enumerate(notes):
-        if note.marker is None and not (k == 0 and start == 1):
+    if chosen:
+        last = max((c.block, c.start) for c in chosen)
+        extra = [
+            c
+            for c in candidates
+            if c.strong and c.value == run.first + count and (c.block, c.start) > last
+        ]
+        if extra:
             warnings.append(
                 RecordWarning(
-                    code="note-without-marker",
-                    message=f"note {note.n} has no marker in the text; it is kept unanchored",
+                    code="marker-without-note",
+                    message=f"marker {extra[0].value} in the text has no note (the notes "
+                    f"block has {count}); the notes block may be truncated, and the digit "
+                    "was left in the text",
+                    line=blocks[extra[0].block].line if extra[0].block >= 0 else None,
                 )
             )
-
-
-def _page_at(pages: list[PageBreak], offset: int | None, first: str | None) -> str | None:
-    if offset is None:
-        return first
-    current = first
-    for b in pages:
-        if b.offset <= offset:
-            current = b.page
-        else:
-            break
-    return current
-
-
-def _check_notes(raw: list[_RawNote], warnings: list[RecordWarning]) -> None:
-    expected = 1
-    for note in raw:
-        if note.n.isdigit() and int(note.n) != expected:
+    if count == 0:
+        orphan = select_markers([c for c in candidates if c.strong], 99).markers
+        if len(orphan) >= 2 or (orphan and orphan[0].block == -1):
             warnings.append(
                 RecordWarning(
-                    code="notes-numbering",
-                    message=f"the notes block jumps from note {expected - 1} to note "
-                    f"{note.n}; a note may be missing",
-                    line=note.line,
+                    code="markers-without-notes",
+                    message=f"the text seems to carry {len(orphan)} footnote marker(s) but "
+                    "there is no notes block (a truncated copy?); the digits were left in "
+                    "the text",
                 )
             )
-            expected = int(note.n) + 1
-        else:
-            expected += 1
-    if raw and not re.search(r"[.)\]”’\"?!]\s*$|\d\s*$", raw[-1].text):
-        warnings.append(
-            RecordWarning(
-                code="notes-truncated",
-                message=f"note {raw[-1].n} ends mid-sentence; the notes block may be truncated",
-                line=raw[-1].line,
-            )
-        )
+    return run
 
 
 def _evidence(
-    op: _Openers,
+    op: Openers,
     archival: list[ArchivalSource],
     notes: list[Note],
     source_note: SourceNote | None,
