@@ -446,7 +446,7 @@ _CHILD = """
 import sys
 from despatch.store.postgres import PostgresStore
 from tests.store.pg_corpus import make_corpus
-docs = make_corpus(3000, seed=7)
+docs = make_corpus(1200, seed=7)
 store = PostgresStore(sys.argv[1])
 for i in range(0, len(docs), 25):
     store.put(docs[i : i + 25])
@@ -474,12 +474,12 @@ def test_killed_mid_ingest_then_rerun_completes(pg_url: str) -> None:
     try:
         assert store.check() == []
         count = store.stats().documents
-        assert 75 <= count < 3000 and count % 25 == 0  # whole batches only
-        docs = make_corpus(3000, seed=7)
+        assert 75 <= count < 1200 and count % 25 == 0  # whole batches only
+        docs = make_corpus(1200, seed=7)
         outcomes = store.put(docs)
         assert outcomes.count(Outcome.UNCHANGED) == count
-        assert outcomes.count(Outcome.ADDED) == 3000 - count
-        assert store.stats().documents == 3000
+        assert outcomes.count(Outcome.ADDED) == 1200 - count
+        assert store.stats().documents == 1200
     finally:
         store.close()
 
