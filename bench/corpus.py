@@ -5,8 +5,9 @@
 
 ``tei`` writes one TEI P5 volume per file (``<volume-id>.xml``, 20–1,915 documents each,
 real FRUS volume ids and sizes) in the encodings of ``samples/tei/``; ``text`` writes one
-file per document (``<volume-id>/<NNNN>_<hash>.txt``) in the history.state.gov copy form
-of ``samples/plaintext/000_2018aa1b5c0eb2cd.txt``. Volumes are generated in parallel, one
+file per document (``<volume-id>/<NNNN>_<hash>.txt``, with a ``despatch.toml`` naming the
+volume in each folder) in the history.state.gov copy form of
+``samples/plaintext/000_2018aa1b5c0eb2cd.txt``. Volumes are generated in parallel, one
 per task; each depends only on (seed, volume index), so output is identical for any
 number of workers, and the first N documents of a larger corpus are the corpus of N.
 
@@ -100,6 +101,9 @@ def _write_volume(task: tuple[str, VolumeSpec, int, str, bool]) -> tuple[int, in
         return len(docs), len(data)
     folder = root / spec.id
     folder.mkdir(parents=True, exist_ok=True)
+    # Copies from history.state.gov do not name their volume; `despatch ingest` reads it
+    # from a despatch.toml beside them.
+    (folder / "despatch.toml").write_text(f'volume = "{spec.id}"\n', encoding="utf-8")
     size = 0
     for doc in docs:
         data = text_document(doc, dateline=datelines).encode("utf-8")

@@ -146,6 +146,9 @@ def test_write_corpus_writes_files_and_summary(tmp_path: Path) -> None:
     text_out = tmp_path / "text"
     summary = write_corpus("text", 25, text_out, seed=1, workers=2)
     assert len(list(text_out.glob("*/*.txt"))) == 25
+    for folder in text_out.iterdir():
+        if folder.is_dir():
+            assert (folder / "despatch.toml").read_text() == f'volume = "{folder.name}"\n'
     with pytest.raises(ValueError, match="unknown format"):
         write_corpus("pdf", 1, tmp_path / "x")
 
