@@ -195,6 +195,29 @@ def test_id_without_volume_is_stable_and_says_so() -> None:
     assert changed.id != a.id
 
 
+def test_windows_line_ends_give_the_same_record() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    assert read_text(text.replace("\n", "\r\n")) == read_text(text)
+
+
+def test_notes_block_that_lost_its_indentation() -> None:
+    # Copying from some browsers drops the notes' leading spaces.
+    text = SEED.read_text(encoding="utf-8")
+    flush = read_text(text.replace("\n  ", "\n"), volume=VOLUME)
+    seed = read_text(text, volume=VOLUME)
+    assert flush.text == seed.text
+    assert [(n.n, n.anchor, n.text) for n in flush.notes] == [
+        (n.n, n.anchor, n.text) for n in seed.notes
+    ]
+    # A numbered list at the end of the body is not a notes block.
+    body_list = read_text(
+        "5. Telegram From the Department of State to the Embassy in France\n\n"
+        "1234. Points follow:\n1. First point.\n2. Second point.\n"
+    )
+    assert body_list.notes == []
+    assert body_list.text.endswith("1. First point. 2. Second point.")
+
+
 def test_read_path_picks_the_plaintext_reader() -> None:
     records = list(read_path(SEED, volume=VOLUME))
     assert len(records) == 1 and isinstance(records[0], Document)

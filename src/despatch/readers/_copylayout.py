@@ -116,7 +116,23 @@ def find_notes_block(lines: list[str], first: int) -> int:
             break
         i -= 1
     if candidate < end:
-        start = candidate
+        return candidate
+    # Notes whose indentation was lost in copying: consecutive "1. …", "2. …" lines at
+    # the very end, starting with a source note or glued to a short line before them (the
+    # signature, as in the copy form). A numbered list of the body does not end that way.
+    j = end - 1
+    while j > first and _NOTE_LINE_FLUSH.match(lines[j]):
+        j -= 1
+    block = j + 1
+    if block < end and j >= first:
+        numbers = [_NOTE_LINE_FLUSH.match(lines[k]) for k in range(block, end)]
+        if [int(m.group(1)) for m in numbers if m] == list(range(1, end - block + 1)):
+            before = lines[block - 1].strip()
+            first_note = numbers[0].group(2) if numbers[0] else ""
+            if first_note.lower().startswith("source:") or (
+                before and len(before) <= 40 and not before.endswith((":", ";", ","))
+            ):
+                return block
     return start
 
 

@@ -177,7 +177,10 @@ def read_text(text: str, *, origin: str | None = None, volume: str | None = None
 def _doc_id(volume: str | None, number: str | None, text: str) -> str:
     if volume and number:
         return f"{volume}/d{number}"
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    canonical = text.strip().encode("utf-8", "surrogatepass")
+    digest = hashlib.blake2b(canonical, digest_size=6).hexdigest()
     if volume:
         return f"{volume}/x{digest}"
     return f"local-{digest}/d{number}" if number else f"local-{digest}/doc"
