@@ -227,10 +227,12 @@ def search(
         if hit.snippet:
             console.print(Text("   ") + _highlighted(hit.snippet, hit.highlights))
     if facets:
+        console.print()
         for name, values in results.facets.items():
             if values:
-                listed = ", ".join(f"{v.value} ({v.count})" for v in values[:8])
-                console.print(f"\n[bold]{name}[/]: {escape(listed)}", highlight=False)
+                listed = ", ".join(f"{v.value} ({v.count:,})" for v in values[:8])
+                more = f", … {len(values) - 8} more" if len(values) > 8 else ""
+                console.print(f"[bold]{name}[/]: {escape(listed)}{more}", highlight=False)
 
 
 # --- show, stats ----------------------------------------------------------------------
