@@ -68,7 +68,7 @@ def test_text_fields_use_their_own_lexemes_and_columns() -> None:
     assert compile_text("from:Moscow").params == ("'from:moscow'",)
     assert compile_text("to:Mosc*").params == ("'to:mosc':*",)
     c = compile_text('from:"Embassy in the Soviet Union"')
-    assert c.where == "(tsv @@ %s::tsquery AND n_from LIKE %s)"
+    assert c.where == "(ktsv @@ %s::tsquery AND n_from LIKE %s)"
     assert c.params == (
         "'from:embassy' & 'from:in' & 'from:the' & 'from:soviet' & 'from:union'",
         "% embassy in the soviet union %",
@@ -94,19 +94,24 @@ def test_dates_compile_to_ranges_that_leave_undated_documents_out() -> None:
     assert compile_text("date:1958-02..").params == ("1958-02-01",)
 
 
-def test_mixed_nodes_keep_text_in_one_tsquery_beside_sql() -> None:
-    c = compile_text("taiwan (quemoy OR date:1960) -year:1961")
+def test_mixed_nodes_keep_each_vector_in_one_tsquery_beside_sql() -> None:
+    c = compile_text("taiwan (quemoy OR date:1960) -year:1961 type:telegram")
     assert c.where == (
-        "(tsv @@ %s::tsquery AND (tsv @@ %s::tsquery OR "
+        "(tsv @@ %s::tsquery AND ktsv @@ %s::tsquery AND (tsv @@ %s::tsquery OR "
         "COALESCE(day BETWEEN %s::date AND %s::date, FALSE)))"
     )
     assert c.params == (
-        "('taiwan' & !'year=1961')",
+        "'taiwan'",
+        "(!'year=1961' & 'type=telegram')",
         "'quemoy'",
         "1960-01-01",
         "1960-12-31",
     )
     assert compile_text("NOT date:1958").where.startswith("NOT COALESCE(")
+    fields = compile_text("from:Moscow -type:telegram")
+    assert fields.where == "ktsv @@ %s::tsquery"  # fields alone: only the small vector
+    either = compile_text("quemoy OR from:Moscow")
+    assert either.where == "(tsv @@ %s::tsquery OR ktsv @@ %s::tsquery)"
 
 
 def test_empty_query_matches_everything() -> None:
@@ -125,7 +130,7 @@ def test_lexemes_are_quoted() -> None:
 
 
 _SQL_WORDS = {
-    "tsv", "tsquery", "and", "or", "not", "n_all", "n_from", "n_to", "n_person", "n_place",
+    "tsv", "ktsv", "tsquery", "and", "or", "not", "n_all", "n_from", "n_to", "n_person", "n_place",
     "like", "coalesce", "day", "between", "date", "false", "true", "is", "null",
 }  # fmt: skip
 
@@ -175,7 +180,9 @@ def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
     assert _positions(tsv, "warsaw") == {"17D"}
     assert "'quemoy~under'" in tsv and "'under~fire'" in tsv  # common grams, per source
     assert "'warsaw~quemoy'" not in tsv and "'again~quemoy'" not in tsv
-    assert "'from:warsaw'" in tsv and "'volume=v'" in tsv and "'id=v/d1'" in tsv
+    ktsv = str(row["ktsv"])  # fields and keywords: a small vector of their own
+    assert "'from:warsaw'" in ktsv and "'volume=v'" in ktsv and "'id=v/d1'" in ktsv
+    assert "from:" not in tsv and "quemoy" not in ktsv
     assert (
         row["n_all"] == " quemoy | embassy in poland warsaw |  | quemoy again | quemoy under fire "
     )

@@ -8,11 +8,13 @@ not race. A database written by a newer despatch (a higher version) is refused.
 Each document is kept whole as a JSONB ``record`` (the source of truth), beside the
 columns search needs, all derived from ``search.fields.index_fields``:
 
-- ``tsv``: one ``tsvector`` for every word query. Free-text words are plain lexemes
-  weighted by source (title A, notes B, body C, sender/recipient D); the text fields are
-  lexemes prefixed with their name (``from:moscow``, ``person:khrushchev``) and keyword
-  fields are whole normalised values (``type=telegram``, ``classification=top secret``).
-  One GIN index then answers every word, prefix and keyword leaf of a query.
+- ``tsv``: the free text for word queries. Words are plain lexemes weighted by source
+  (title A, notes B, body C, sender/recipient D), plus "common grams" (``of~war``) that
+  narrow phrases with frequent words. ``ktsv``: the fields, kept apart so that a field
+  filter reads a small value rather than the whole text's vector: text fields as
+  lexemes prefixed with their name (``from:moscow``, ``person:khrushchev``), keyword
+  fields as whole normalised values (``type=telegram``, ``classification=top secret``).
+  Their GIN indexes answer every word, prefix and field leaf of a query.
 - ``n_all``, ``n_from``, ``n_to``, ``n_person``, ``n_place``: each source's tokens
   joined by single spaces (sources separated by `` | ``), used to verify phrases exactly
   (a tsvector keeps at most 256 positions per word and none past 16,383, so ``<->``
@@ -54,6 +56,7 @@ _V1 = [
         reader text,
         record jsonb NOT NULL,
         tsv tsvector NOT NULL,
+        ktsv tsvector NOT NULL,
         tsv_head tsvector NOT NULL,
         n_all text NOT NULL,
         n_from text NOT NULL,
@@ -75,6 +78,7 @@ _V1 = [
     END $$
     """,
     "CREATE INDEX IF NOT EXISTS documents_tsv ON documents USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS documents_ktsv ON documents USING gin (ktsv)",
     "CREATE INDEX IF NOT EXISTS documents_day ON documents (day, id)",
     "CREATE INDEX IF NOT EXISTS documents_volume ON documents (volume)",
     """

@@ -121,17 +121,23 @@ def common_grams(tokens: Sequence[str]) -> set[str]:
     return {f"{a}~{b}" for a, b in itertools.pairwise(tokens) if a in common or b in common}
 
 
-def _extra_lexemes(fields: IndexedFields, tokens: Mapping[str, list[str]]) -> list[str]:
-    """The text-field (``from:moscow``), keyword (``type=telegram``) and common-gram
-    (``of~war``, from every free-text source) lexemes, quoted."""
-    lexemes: set[str] = set()
+def _gram_lexemes(tokens: Mapping[str, list[str]]) -> list[str]:
+    """The common grams (``of~war``) of every free-text source, quoted."""
+    grams: set[str] = set()
     for source in _FREE_ORDER:
-        lexemes.update(f"'{gram}'" for gram in common_grams(tokens[source]))
+        grams.update(common_grams(tokens[source]))
+    return [f"'{gram}'" for gram in sorted(grams)]  # letters, digits and ~: no escaping
+
+
+def _field_lexemes(fields: IndexedFields, tokens: Mapping[str, list[str]]) -> str:
+    """The ``ktsv`` literal: text-field (``from:moscow``) and keyword (``type=telegram``)
+    lexemes, kept apart from the big ``tsv`` so that field filters read a small value."""
+    lexemes: set[str] = set()
     for name, source in _FIELD_SOURCE.items():
-        lexemes.update(f"'{name}:{tok}'" for tok in tokens[source])  # safe, as above
+        lexemes.update(f"'{name}:{tok}'" for tok in tokens[source])  # tokens: no escaping
     for name, values in fields.keywords.items():
         lexemes.update(quote_lexeme(f"{name}={value}") for value in values)
-    return sorted(lexemes)
+    return " ".join(sorted(lexemes))
 
 
 def phrase_text(tokens: Mapping[str, list[str]], sources: Sequence[str]) -> str:
@@ -156,6 +162,7 @@ DOCUMENT_COLUMNS: tuple[str, ...] = (
     "reader",
     "record",
     "tsv",
+    "ktsv",
     "tsv_head",
     "n_all",
     "n_from",
@@ -187,7 +194,8 @@ def document_row(doc: Document, record_json: str, digest: str) -> tuple[object, 
         digest,
         doc.reader,
         record_json,
-        _tsvector(tokens, _FREE_ORDER, _extra_lexemes(f, tokens)),
+        _tsvector(tokens, _FREE_ORDER, _gram_lexemes(tokens)),
+        _field_lexemes(f, tokens),
         _tsvector(tokens, ("title", "sender", "recipient")),
         n_all,
         phrase_text(tokens, ("sender",)),
@@ -212,9 +220,13 @@ def reference_rows(doc: Document) -> list[tuple[object, ...]]:
 
 @dataclass(frozen=True)
 class _TsQuery:
-    """A node expressible as a tsquery alone (matched by the GIN index in one go)."""
+    """A node expressible as one tsquery on one column (matched by its GIN index at once).
+
+    ``column`` is ``tsv`` (free text) or ``ktsv`` (fields and keywords).
+    """
 
     text: str
+    column: str = "tsv"
 
 
 @dataclass(frozen=True)
@@ -242,12 +254,17 @@ def _lexeme_prefix(field: str | None) -> str:
     return "" if field is None else f"{field}:"
 
 
+def _vector(field: str | None) -> str:
+    return "tsv" if field is None else "ktsv"
+
+
 def _phrase(tokens: list[str], field: str | None) -> _Part:
     if not tokens:
         return _FALSE
     pre = _lexeme_prefix(field)
+    vector = _vector(field)
     if len(tokens) == 1:
-        return _TsQuery(quote_lexeme(pre + tokens[0]))
+        return _TsQuery(quote_lexeme(pre + tokens[0]), vector)
     column = "n_all" if field is None else _FIELD_COLUMN[field]
     # The GIN index narrows to documents with every word (and, for free text, every common
     # gram of the phrase); the check of the joined tokens makes it a phrase.
@@ -256,41 +273,47 @@ def _phrase(tokens: list[str], field: str | None) -> _Part:
         lexemes.extend(sorted(common_grams(tokens)))
     required = " & ".join(quote_lexeme(lex) for lex in dict.fromkeys(lexemes))
     pattern = "% " + " ".join(tokens) + " %"
-    return _Sql(f"(tsv @@ %s::tsquery AND {column} LIKE %s)", (required, pattern))
+    return _Sql(f"({vector} @@ %s::tsquery AND {column} LIKE %s)", (required, pattern))
 
 
 def _leaf(node: Word | Phrase | Prefix) -> _Part:
     field = node.field
     if field in KEYWORD_FIELDS:
         lexeme = quote_lexeme(f"{field}={normalize_keyword(node.text)}")
-        return _TsQuery(lexeme + (":*" if isinstance(node, Prefix) else ""))
+        return _TsQuery(lexeme + (":*" if isinstance(node, Prefix) else ""), "ktsv")
     tokens = tokenize(node.text)
     if isinstance(node, Prefix):
         if not tokens:
             return _FALSE
         if len(tokens) > 1:  # the parser refuses these; keep the meaning anyway
             head = _phrase(tokens[:-1], field)
-            tail = _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[-1]) + ":*")
+            tail = _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[-1]) + ":*", _vector(field))
             return _combine("and", [head, tail])
-        return _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[0]) + ":*")
+        return _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[0]) + ":*", _vector(field))
     return _phrase(tokens, field)
 
 
 def _as_sql(part: _Part) -> _Sql:
     if isinstance(part, _Sql):
         return part
-    return _Sql("tsv @@ %s::tsquery", (part.text,))
+    return _Sql(f"{part.column} @@ %s::tsquery", (part.text,))
 
 
 def _combine(kind: Literal["and", "or"], parts: list[_Part]) -> _Part:
-    ts = [p.text for p in parts if isinstance(p, _TsQuery)]
-    other = [p for p in parts if isinstance(p, _Sql)]
     op = " & " if kind == "and" else " | "
-    if not other:
-        return _TsQuery("(" + op.join(ts) + ")")
-    pieces: list[_Sql] = []
-    if ts:
-        pieces.append(_as_sql(_TsQuery(ts[0] if len(ts) == 1 else "(" + op.join(ts) + ")")))
+    by_column: dict[str, list[str]] = {}
+    for p in parts:
+        if isinstance(p, _TsQuery):
+            by_column.setdefault(p.column, []).append(p.text)
+    other = [p for p in parts if isinstance(p, _Sql)]
+    merged = [
+        _TsQuery(texts[0] if len(texts) == 1 else "(" + op.join(texts) + ")", column)
+        for column, texts in sorted(by_column.items(), key=lambda kv: kv[0] != "tsv")
+    ]
+    if not other and len(merged) == 1:
+        only = merged[0]
+        return only if only.text.startswith("(") else _TsQuery(f"({only.text})", only.column)
+    pieces: list[_Sql] = [_as_sql(m) for m in merged]
     pieces.extend(other)
     joiner = " AND " if kind == "and" else " OR "
     sql = "(" + joiner.join(p.sql for p in pieces) + ")"
@@ -316,7 +339,7 @@ def _compile(node: Node) -> _Part:
     if isinstance(node, Not):
         inner = _compile(node.operand)
         if isinstance(inner, _TsQuery):
-            return _TsQuery(f"!{inner.text}")
+            return _TsQuery(f"!{inner.text}", inner.column)
         return _Sql(f"NOT {inner.sql}", inner.params)
     if isinstance(node, And):
         return _combine("and", [_compile(op) for op in node.operands])

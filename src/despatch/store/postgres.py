@@ -49,7 +49,7 @@ DEFAULT_RANK_WINDOW = 1000
 _INSERT_DOCUMENT = (
     f"INSERT INTO documents ({', '.join(_pg_sql.DOCUMENT_COLUMNS)}) VALUES ("
     + ", ".join(
-        "%s::tsvector" if c in ("tsv", "tsv_head") else "%s::jsonb" if c == "record" else "%s"
+        "%s::tsvector" if c in ("tsv", "ktsv", "tsv_head") else "%s::jsonb" if c == "record" else "%s"
         for c in _pg_sql.DOCUMENT_COLUMNS
     )
     + ") ON CONFLICT (id) DO UPDATE SET "
