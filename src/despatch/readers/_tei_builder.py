@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from despatch.model import Paragraph
+from despatch.readers import _tei_records as records
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
 FRUS = "{http://history.state.gov/frus/ns/1.0}"
@@ -92,7 +93,7 @@ class TextBuilder:
         """End the current paragraph (if one is open)."""
         if self._open:
             self.paragraphs.append(
-                Paragraph(start=self._start, end=self.length, kind=self.kind, pages=[])
+                records.paragraph(start=self._start, end=self.length, pages=[], kind=self.kind)
             )
             self._open = False
         self._space = False

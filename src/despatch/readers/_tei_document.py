@@ -26,8 +26,10 @@ from despatch.model import (
     SourceNote,
     TelegramInfo,
 )
+from despatch.readers import _tei_records as records
 from despatch.readers import heading as _heading
 from despatch.readers._tei_dates import DateReading
+from despatch.readers._tei_records import construct
 from despatch.readers._tei_text import (
     FRUS,
     TEI,
@@ -151,7 +153,9 @@ def _build(
         if pbk.mark.offset is None:
             trailing.append(pbk)
         else:
-            pages.append(PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=None))
+            pages.append(
+                records.page_break(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=None)
+            )
     first_page = start_page
     for brk in pages:
         if brk.offset == 0:
@@ -207,7 +211,8 @@ def _build(
         for s in source_note.sources:
             if s.file_date:
                 reading.evidence.append(
-                    DateEvidence(
+                    construct(
+                        DateEvidence,
                         value=s.file_date,
                         source=DateSource.FILE_NUMBER,
                         text=s.file_number or "",
@@ -250,7 +255,8 @@ def _build(
 
     seq = vctx.sequence
     vctx.sequence += 1
-    return Document(
+    return construct(
+        Document,
         id=doc_id,
         volume=vctx.volume,
         number=number,

@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from despatch.model import Note, PageBreak, RecordWarning, Reference, Span
+from despatch.readers import _tei_records as records
 from despatch.readers._tei_builder import (
     _LOCAL,
     FRUS,
@@ -26,6 +27,7 @@ from despatch.readers._tei_builder import (
     local,
     norm,
 )
+from despatch.readers._tei_records import construct
 
 __all__ = [
     "FRUS",
@@ -421,7 +423,15 @@ class TextWalker:
         n = el.get("n") or ""
         text = nb.text
         self.ctx.notes.append(
-            Note(n=n, id=note_id, text=text, kind=kind, anchor=anchor, marker=n or None, page=None)
+            records.note(
+                n=n,
+                id=note_id,
+                text=text,
+                kind=kind,
+                anchor=anchor,
+                marker=n or None,
+                page=None,
+            )
         )
         for start, end, skind, key in nb.spans:
             self.ctx.spans.append(self._span(text, start, end, skind, key, note_id))
@@ -430,7 +440,12 @@ class TextWalker:
         for pbk in nb.breaks:
             if pbk.mark.offset is not None:
                 self.ctx.note_breaks.append(
-                    PageBreak(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=note_id)
+                    records.page_break(
+                        page=pbk.page,
+                        offset=pbk.mark.offset,
+                        facs=pbk.facs,
+                        note=note_id,
+                    )
                 )
 
     def _note_mode(self, nb: TextBuilder, el: Any) -> None:
@@ -456,7 +471,7 @@ class TextWalker:
         label = None
         if key:
             label = self.ctx.persons.get(key) if kind == "person" else self.ctx.terms.get(key)
-        return Span(
+        return records.span(
             start=start,
             end=end,
             kind=kind,
@@ -470,7 +485,7 @@ class TextWalker:
         self, text: str, start: int, end: int, target: str, note: str | None
     ) -> Reference:
         parsed = parse_target(target, self.ctx.volume)
-        return Reference(text=text[start:end], start=start, end=end, note=note, **parsed)
+        return construct(Reference, text=text[start:end], start=start, end=end, note=note, **parsed)
 
     def collect_body(self, b: TextBuilder) -> None:
         """Turn the builder's spans and references into records (body offsets)."""
@@ -482,7 +497,9 @@ class TextWalker:
 
     def _warn(self, code: str, message: str, el: Any) -> None:
         self.ctx.warnings.append(
-            RecordWarning(code=code, message=message, line=getattr(el, "sourceline", None))
+            construct(
+                RecordWarning, code=code, message=message, line=getattr(el, "sourceline", None)
+            )
         )
 
 
