@@ -21,6 +21,7 @@ is kept, its label lists the candidates). Surnames that are common English words
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -174,6 +175,7 @@ _TERM_STOP = frozenset(
         """
     )
 )
+_SEP = "\n\x00\n"  # between the body and the notes when they are scanned as one string
 _WORD = re.compile(r"[\w.]+")
 
 
@@ -545,76 +547,68 @@ def find_entities(
     Spans overlapping a span the reader already marked are left out.
     """
     auth = authority or default_authority()
-    lexicons = [volume_lexicon(volume or doc.volume, auth), global_lexicon(auth)]
+    lexicons = [lex for lex in (volume_lexicon(volume or doc.volume, auth), global_lexicon(auth))
+                if len(lex)]  # fmt: skip
     year = document_year(doc)
-    texts: list[tuple[str | None, str]] = [(None, doc.text)]
-    texts += [(note.id or note.n, note.text) for note in doc.notes]
-    taken: dict[str | None, list[tuple[int, int]]] = {}
-    for s in doc.spans:
-        taken.setdefault(s.note, []).append((s.start, s.end))
+    parts: list[tuple[str | None, str]] = [(None, doc.text)]
+    parts += [(note.id or note.n, note.text) for note in doc.notes]
+    # One string for the body and every note: one tokenising and one scan per lexicon
+    # instead of one per note. No surface contains the separator, so none crosses it.
+    bases: list[int] = []
+    pos = 0
+    for _key, text in parts:
+        bases.append(pos)
+        pos += len(text) + len(_SEP)
+    joined = _SEP.join(text for _key, text in parts)
+    taken: dict[str | None, tuple[list[int], list[int]]] = {}
+    for sp in sorted(doc.spans, key=lambda x: x.start):
+        starts, ends = taken.setdefault(sp.note, ([], []))
+        starts.append(sp.start)
+        ends.append(sp.end)
 
-    found: list[tuple[str | None, str, Match]] = []
-    for note, text in texts:
-        if not text:
-            continue
-        tokens = tokenize(text)
-        for m in _merge([lex.scan(text, tokens) for lex in lexicons if len(lex)]):
-            if any(m.start < e and s < m.end for s, e in taken.get(note, ())):
-                continue
-            found.append((note, text, m))
+    tokens = tokenize(joined)
+    found: list[tuple[int, Match]] = []
+    for m in _merge([lex.scan(joined, tokens) for lex in lexicons]):
+        i = bisect.bisect_right(bases, m.start) - 1
+        start, end = m.start - bases[i], m.end - bases[i]
+        spans_here = taken.get(parts[i][0])
+        if spans_here is not None:
+            j = bisect.bisect_left(spans_here[0], end) - 1
+            if j >= 0 and spans_here[1][j] > start:
+                continue  # the reader marked this stretch already
+        found.append((i, m))
 
     discourse: Counter[str] = Counter(s.key for s in doc.spans if s.key)
-    decided: list[tuple[str | None, Match, Candidate | None, list[Candidate]]] = []
-    for note, text, m in found:
-        chosen, cands = _choose(m, text, year, discourse)
+    decided: list[tuple[int, Match, Candidate | None, list[Candidate]]] = []
+    for i, m in found:
+        chosen, cands = _choose(m, joined, year, discourse)
         if chosen is not None and chosen.key and not chosen.is_partial:
             discourse[chosen.key] += 1
-        decided.append((note, m, chosen, cands))
-    for _note, _m, chosen, _c in decided:
+        decided.append((i, m, chosen, cands))
+    for _i, _m, chosen, _c in decided:
         if chosen is not None and chosen.key and chosen.is_partial:
             discourse[chosen.key] += 1
 
     spans: list[Span] = []
-    for note, m, chosen, cands in decided:
+    for i, m, chosen, cands in decided:
         if chosen is None:
             if not cands:
                 continue
             chosen = _decide(cands, discourse)
+        key: str | None = None
         if chosen is None:
             names = "; ".join(dict.fromkeys(c.name for c in cands[:3]))
             kind = cands[0].kind
             label = f"{m.surface}: one of {names}" + ("; …" if len(cands) > 3 else "")
-            spans.append(
-                Span(
-                    start=m.start,
-                    end=m.end,
-                    kind=kind,
-                    text=m.surface,
-                    key=None,
-                    label=label,
-                    note=note,
-                )
-            )
-            continue
+        else:
+            kind, key, label = chosen.kind, chosen.key, chosen.label
+        note, text = parts[i]
+        start, end = m.start - bases[i], m.end - bases[i]
         spans.append(
-            Span(
-                start=m.start,
-                end=m.end,
-                kind=chosen.kind,
-                text=(doc.text if note is None else _note_text(doc, note))[m.start : m.end],
-                key=chosen.key,
-                label=chosen.label,
-                note=note,
-            )
-        )
+            Span(start=start, end=end, kind=kind, text=text[start:end], key=key, label=label,
+                 note=note)
+        )  # fmt: skip
     return spans
-
-
-def _note_text(doc: Document, note_key: str) -> str:
-    for note in doc.notes:
-        if (note.id or note.n) == note_key:
-            return note.text
-    return ""
 
 
 def label_spans(

@@ -25,8 +25,7 @@ Kind = Literal["person", "place", "organization", "term"]
 # A capitalised token; joiners keep "Kai-shek", "U.S", "ASD/ISA", "O'Brien" whole.
 # (The look-behind comes after the first character so that the regex engine can skip
 # ahead to the next capital letter: three times faster than a leading ``\b``.)
-_TOKEN = re.compile(r"[A-ZÀ-ÖØ-Þ](?<!\w\w)\w*(?:[-./&’']\w+)*")
-_JOINER = re.compile(r"[-./&’']")
+_TOKEN = re.compile(r"([A-ZÀ-ÖØ-Þ](?<!\w\w)\w*)(?:[-./&’']\w+)*")
 # Lower-case starts worth matching: name particles ("de Gaulle"), found from their first
 # capitalised token, and one-word terms ("reftel"), found with ``str.find``.
 _PARTICLE = re.compile(r"(?:de|van|von|der|den|du|da|di|la|le|al|el|ibn|bin|ben) (?=[A-Z])")
@@ -34,12 +33,15 @@ _LOWER_WORD = re.compile(r"[a-z]{3,}$")
 _FANOUT = 12  # more surfaces than this under one token: add the second level
 
 
-Token = tuple[int, int, str]
+Token = tuple[int, int, str, str]
 
 
 def tokenize(text: str) -> list[Token]:
-    """The capitalised tokens of ``text`` as (start, end, token): scan several lexicons once."""
-    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    """The capitalised tokens of ``text`` as (start, end, token, head before any joiner).
+
+    Computed once per text, so that several lexicons scan it without tokenising again.
+    """
+    return [(m.start(), m.end(), m.group(0), m.group(1)) for m in _TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ class Lexicon:
         n = len(text)
         back = self._back
         limit = 0
-        for start, tok_end, tok in tokens if tokens is not None else tokenize(text):
+        for start, tok_end, tok, head in tokens if tokens is not None else tokenize(text):
             if start < limit:
                 continue
             if back and tok in back:
@@ -165,11 +167,10 @@ class Lexicon:
                     continue
             entry = by_first.get(tok)
             if entry is None:
-                cut = _JOINER.search(tok)
-                if cut is not None:
-                    entry = by_first.get(tok[: cut.start()])
-                elif tok.endswith("s") and len(tok) > 2:
-                    entry = by_first.get(tok[:-1])
+                if head is not tok and len(head) < len(tok):
+                    entry = by_first.get(head)  # "Khrushchev’s", "Kai-shek" → the head
+                elif tok[-1] == "s":
+                    entry = by_first.get(tok[:-1])  # "ChiComs"
                 if entry is None:
                     continue
             if isinstance(entry, dict):
