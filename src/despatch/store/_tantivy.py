@@ -225,19 +225,33 @@ def to_tantivy(schema: tantivy.Schema, node: Node, expand: Expander | None = Non
 # --- facets ---------------------------------------------------------------------------
 
 
-def facet_aggregation() -> dict[str, Any]:
-    """The aggregation request counting every facet over the matching documents."""
+#: Buckets asked for when every value's count is needed (complements, the whole archive).
+ALL_VALUES = 10_000_000
+
+
+def facet_aggregation(size: int = FACET_LIMIT) -> dict[str, Any]:
+    """The aggregation request counting every facet over the matching documents.
+
+    ``size`` values per facet, the most frequent first; ``ALL_VALUES`` for every value.
+    """
     return {
         name: {
             "terms": {
                 "field": f"f_{name}",
-                "size": FACET_LIMIT,
-                "segment_size": FACET_LIMIT * 20,
+                "size": size,
+                "segment_size": max(size, 10_000),
                 "order": {"_count": "desc"},
             }
         }
         for name in FACET_NAMES
     }
+
+
+def complement(query: tantivy.Query) -> tantivy.Query:
+    """Every document the query does not match."""
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), (tantivy.Occur.MustNot, query)]
+    )
 
 
 def facet_counts(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
@@ -250,8 +264,10 @@ def facet_counts(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
 
 
 __all__ = [
+    "ALL_VALUES",
     "INDEX_VERSION",
     "build_schema",
+    "complement",
     "day_number",
     "facet_aggregation",
     "facet_counts",

@@ -31,7 +31,7 @@ import tantivy
 from despatch.errors import IntegrityError, NotFound, QueryError, StoreError
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.search.fields import index_fields
-from despatch.search.query import parse_query
+from despatch.search.query import MatchAll, parse_query
 from despatch.search.snippet import SnippetSource, make_snippet
 from despatch.store import _sqlite, _tantivy
 from despatch.store._rows import content_hash, facet_values, load_record
@@ -74,6 +74,7 @@ class LocalStore(Store):
         self._writer: tantivy.IndexWriter | None = None
         self._defer_commit = 0
         self._stamp_mtime = 0.0
+        self._all_facet_cache: tuple[object, dict[str, dict[str, int]]] | None = None
         self._index = self._open_index()
         self.repaired = self._catch_up()
 
@@ -335,8 +336,7 @@ class LocalStore(Store):
         hits = self._hits_for(keys, scores, ast)
         facet_map = {}
         if facets:
-            agg = searcher.aggregate(tq, _tantivy.facet_aggregation())
-            counts = _tantivy.facet_counts(agg)
+            counts = self._facet_counts(searcher, ast, tq, int(getattr(result, "count", 0) or 0))
             facet_map = {name: facet_values(c) for name, c in counts.items()}
         return SearchResults(
             query=query,
@@ -348,6 +348,40 @@ class LocalStore(Store):
             facets=facet_map,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _facet_counts(
+        self, searcher: tantivy.Searcher, ast: Any, tq: tantivy.Query, total: int
+    ) -> dict[str, dict[str, int]]:
+        """Facet counts over every match, in time proportional to the smaller side.
+
+        Counting is linear in the documents counted, so a query matching most of the
+        archive is counted as the whole archive's counts (cached per index version)
+        minus those of the documents it does not match.
+        """
+        everything = searcher.num_docs
+        if isinstance(ast, MatchAll) or total == everything:
+            return self._all_facets(searcher)
+        if total <= everything // 2:
+            return _tantivy.facet_counts(searcher.aggregate(tq, _tantivy.facet_aggregation()))
+        rest = _tantivy.facet_counts(
+            searcher.aggregate(
+                _tantivy.complement(tq), _tantivy.facet_aggregation(_tantivy.ALL_VALUES)
+            )
+        )
+        out: dict[str, dict[str, int]] = {}
+        for name, counts in self._all_facets(searcher).items():
+            minus = rest.get(name, {})
+            out[name] = {v: c - minus.get(v, 0) for v, c in counts.items() if c > minus.get(v, 0)}
+        return out
+
+    def _all_facets(self, searcher: tantivy.Searcher) -> dict[str, dict[str, int]]:
+        key = (self._stamp_mtime, searcher.num_docs, searcher.num_segments)
+        if self._all_facet_cache is None or self._all_facet_cache[0] != key:
+            agg = searcher.aggregate(
+                tantivy.Query.all_query(), _tantivy.facet_aggregation(_tantivy.ALL_VALUES)
+            )
+            self._all_facet_cache = (key, _tantivy.facet_counts(agg))
+        return self._all_facet_cache[1]
 
     def _hits_for(
         self, keys: Sequence[int | None], scores: Sequence[float], ast: Any
