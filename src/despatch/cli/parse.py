@@ -36,12 +36,14 @@ def parse(
             help="Documents to read: history.state.gov plain text (.txt), Markdown with "
             "YAML front matter (.md) or TEI XML (.xml).",
             show_default=False,
+            metavar="FILE",
         ),
     ],
     volume: Annotated[
         str | None,
         typer.Option(
             "--volume",
+            metavar="ID",
             help="Volume id the documents belong to (e.g. frus1958-60v19); gives them "
             "citable ids such as frus1958-60v19/d110.",
         ),
