@@ -325,3 +325,11 @@ class StoreSuite:
 
     def test_check_finds_nothing_wrong(self, store: Store) -> None:
         assert store.check() == []
+
+    def test_scan_lists_every_match_in_date_order(self, store: Store) -> None:
+        hits, total = store.scan("Taiwan OR Peking")
+        assert total == len(hits) == len(all_ids(store, "Taiwan OR Peking"))
+        dates = [h.date[:10] for h in hits if h.date]
+        assert dates == sorted(dates)
+        capped, total_again = store.scan("", cap=5)
+        assert len(capped) == 5 and total_again == store.stats().documents

@@ -311,11 +311,7 @@ class LocalStore(Store):
         ast = parse_query(query)
         self._maybe_reload()
         searcher = self._index.searcher()
-
-        def expand(field: str, prefix: str) -> list[str]:
-            return [term for term, _ in searcher.terms_with_prefix(field, prefix)]
-
-        tq = _tantivy.to_tantivy(self._schema, ast, expand)
+        tq = _tantivy.to_tantivy(self._schema, ast, self._expander(searcher))
         if sort == "date":
             result = searcher.search(
                 tq,
@@ -348,6 +344,36 @@ class LocalStore(Store):
             facets=facet_map,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
+        """Up to ``cap`` matches in date order without snippets, and the total (one query)."""
+        ast = parse_query(query)
+        self._maybe_reload()
+        searcher = self._index.searcher()
+        tq = _tantivy.to_tantivy(self._schema, ast, self._expander(searcher))
+        result = searcher.search(
+            tq, limit=max(cap, 1), count=True, order_by_field="sortday", order=tantivy.Order.Asc
+        )
+        pairs = result.hits[:cap]
+        keys = searcher.fast_field_values("key", [addr for _, addr in pairs])
+        by_key: dict[int, SearchHit] = {}
+        wanted = [int(k) for k in keys if k is not None]
+        for start in range(0, len(wanted), 900):  # SQLite's limit on bound parameters
+            chunk = wanted[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT {self._HIT_COLUMNS} FROM documents WHERE key IN ({marks})", chunk
+            ):
+                by_key[int(row[0])] = self._hit_from_row(row)
+        hits = [by_key[k] for k in wanted if k in by_key]
+        return hits, int(getattr(result, "count", 0) or 0)
+
+    @staticmethod
+    def _expander(searcher: tantivy.Searcher) -> _tantivy.Expander:
+        def expand(field: str, prefix: str) -> list[str]:
+            return [term for term, _ in searcher.terms_with_prefix(field, prefix)]
+
+        return expand
 
     def _facet_counts(
         self, searcher: tantivy.Searcher, ast: Any, tq: tantivy.Query, total: int
