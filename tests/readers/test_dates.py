@@ -61,6 +61,10 @@ def test_parse_date_rejects_impossible_and_missing_dates() -> None:
          None),
         ("Taipei, September 19, 1958, 5:10 p.m.", "Taipei", "1958-09-19T17:10", None),
         ("20th Chinese Moon. (November 11, 1900.)", None, "1900-11-11", None),
+        ("New York, September 23, 1958, 3 p.m.–4:30 p.m.", "New York", "1958-09-23T15:00",
+         None),
+        ("Washington, September 19, 1958, 9:47–10:40 a.m.", "Washington", "1958-09-19T09:47",
+         None),
     ],
 )  # fmt: skip
 def test_datelines(line: str, place: str | None, iso: str, serial: str | None) -> None:
@@ -76,6 +80,11 @@ def test_sentences_with_dates_are_not_datelines() -> None:
     assert parse_dateline("Following is text of the reply, September 19, 1958 which") is None
     assert parse_dateline("The talks began on September 15, 1958 in Warsaw.") is None
     assert parse_dateline("Nothing") is None
+
+
+def test_place_with_undated() -> None:
+    dl = parse_dateline("Washington, undated.")
+    assert dl is not None and dl.is_undated and dl.place == "Washington"
 
 
 @pytest.mark.parametrize("text", ["undated", "Undated.", "[undated]", "n.d."])

@@ -381,6 +381,18 @@ def test_page_marker_alone_between_paragraphs_and_at_paragraph_start() -> None:
     assert doc.first_page == "11" and doc.last_page == "13"
 
 
+def test_page_break_inside_a_note() -> None:
+    doc = read_text(
+        "1. Editorial Note\n\nText.1\n\n  1. A long note that runs [Page 7] onto the next page.\n"
+    )
+    (note,) = doc.notes
+    assert note.text == "A long note that runs onto the next page."
+    assert [(b.page, b.offset, b.note) for b in doc.pages] == [("7", 22, note.id)]
+    assert note.text[22:].startswith("onto")
+    again = read_text(render_plaintext(doc))
+    assert again.model_copy(update={"id": doc.id}) == doc  # the id hashes the exact text
+
+
 def test_roman_page_numbers() -> None:
     doc = read_text("1. Editorial Note\n\nOne [Page XXII] two.\n")
     assert doc.first_page == "XXI" and doc.last_page == "XXII"

@@ -68,6 +68,11 @@ _DMY = re.compile(
 _MY = re.compile(rf"\b{_MONTH}\s+(?P<year>1[6-9]\d\d|20\d\d)\b")
 _MD = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s+\d{{4}})")
 _UNDATED = re.compile(r"^\W*(?:undated|no date|n\.\s?d\.)\W*$", re.IGNORECASE)
+_PLACE_UNDATED = re.compile(r"^([A-Z][\w .’'-]{1,40}?),\s*\[?undated\]?\.?$", re.IGNORECASE)
+# "…, 3 p.m.–4:30 p.m.": the end of a time range after the time the date pattern took
+_TIME_RANGE_END = re.compile(
+    r"^[–-]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.\s?m|p\.\s?m|noon|midnight)?\.?$", re.IGNORECASE
+)
 _PAREN_DATE = re.compile(r"^[^()]{1,60}?\s*\((?=[^()]*\d{4}\.?\)\.?$)([^()]+)\)\.?$")
 _DATELINE_PREFIX = re.compile(
     r"^(?:(?P<kind>Cablegram|Telegram|Airgram|Despatch|Circular|Message)\s+(?:No\.\s*)?"
@@ -237,6 +242,11 @@ def parse_dateline(text: str) -> Dateline | None:
         return None
     if is_undated(line):
         return Dateline(text=line, place=None, evidence=None, is_undated=True)
+    placed = _PLACE_UNDATED.match(line)
+    if placed is not None:  # "Washington, undated."
+        return Dateline(
+            text=line, place=_place_name(placed.group(1)), evidence=None, is_undated=True
+        )
     best: re.Match[str] | None = None
     for rx in (_MDY, _DMY):
         m = rx.search(line)
@@ -253,8 +263,8 @@ def parse_dateline(text: str) -> Dateline | None:
             confidence=Confidence.CERTAIN,
         )  # fmt: skip
         return Dateline(text=line, place=None, evidence=evidence)
-    if tail and not tail.startswith("("):  # a sentence that contains a date, not a dateline
-        return None
+    if tail and not tail.startswith("(") and not _TIME_RANGE_END.match(tail):
+        return None  # a sentence that contains a date, not a dateline
     iso = _iso(best)
     assert iso is not None
     head = line[: best.start()].strip(" ,")
