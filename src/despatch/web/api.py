@@ -18,7 +18,6 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from despatch.cite import format_citation
-from despatch.errors import NotFound
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.store.base import (
     ArchiveStats,
@@ -27,7 +26,7 @@ from despatch.store.base import (
     SearchResults,
     Store,
 )
-from despatch.web.app import MAX_LIMIT, Problem, WebSettings
+from despatch.web.app import MAX_LIMIT, Problem, VolumeCache, WebSettings
 from despatch.web.charts import edges, month_counts
 
 CitationStyle = Literal["chicago", "chicago-bibliography", "bibtex", "ris", "csl-json"]
@@ -152,13 +151,14 @@ class IngestReport(BaseModel):
 # --- helpers ------------------------------------------------------------------------------
 
 
-def citation_text(store: Store, doc: Document, style: str, *, volume: Volume | None = None) -> str:
-    """``doc`` formatted in ``style`` by ``despatch.cite``, with its volume record if held."""
-    if volume is None and doc.volume:
-        try:
-            volume = store.get_volume(doc.volume)
-        except NotFound:
-            volume = None
+def volumes_of(request: Request) -> VolumeCache:
+    """The app's volume cache."""
+    cache: VolumeCache = request.app.state.volumes
+    return cache
+
+
+def citation_text(doc: Document, style: str, *, volume: Volume | None = None) -> str:
+    """``doc`` formatted in ``style`` by ``despatch.cite`` (with its volume record if held)."""
     return format_citation(doc, style, volume=volume)
 
 
@@ -232,9 +232,9 @@ def citation(
     download: Annotated[bool, Query(description="return the file itself")] = False,
 ) -> Any:
     """The citation: Chicago note or bibliography entry, BibTeX, RIS or CSL-JSON."""
-    store = store_of(request)
-    doc = store.get(doc_id)
-    text = citation_text(store, doc, style)
+    doc = store_of(request).get(doc_id)
+    volume = volumes_of(request).get(doc.volume) if doc.volume else None
+    text = citation_text(doc, style, volume=volume)
     media_type, ext = CITATION_FORMATS[style]
     if download:
         name = "".join(c if c.isalnum() or c in "-_" else "-" for c in doc_id)
@@ -395,6 +395,7 @@ async def ingest(
                 label = names.get(failure.path, "upload")
                 report.failed.append(str(failure).replace(failure.path, label))
             report.failed.extend(f"{names.get(p, p)}: skipped" for p in done.skipped)
+            volumes_of(request).clear()
     return report
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ from despatch.errors import (
     NotFound,
     QueryError,
 )
+from despatch.model import Volume
 from despatch.store.base import Store
 
 log = logging.getLogger("despatch.web")
@@ -59,6 +62,44 @@ class WebSettings:
             values["ingest_token"] = token
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+class VolumeCache:
+    """Volume records by id, kept for ``ttl`` seconds.
+
+    Every document page needs its volume (breadcrumb, authority labels, citation), and a
+    volume record with its Lists of Persons and Abbreviations is the most expensive read
+    of the page; volumes change only on ingest, which clears the cache.
+    """
+
+    def __init__(self, store: Store, *, ttl: float = 60.0, size: int = 256) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.size = size
+        self._items: dict[str, tuple[float, Volume | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, volume_id: str) -> Volume | None:
+        """The volume record, or ``None`` when the archive has none by that id."""
+        now = time.monotonic()
+        with self._lock:
+            hit = self._items.get(volume_id)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        try:
+            volume: Volume | None = self.store.get_volume(volume_id)
+        except NotFound:
+            volume = None
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[volume_id] = (now, volume)
+        return volume
+
+    def clear(self) -> None:
+        """Forget every volume (after an ingest)."""
+        with self._lock:
+            self._items.clear()
 
 
 class Problem(BaseModel):
@@ -237,6 +278,7 @@ def create_app(store: Store, settings: WebSettings | None = None) -> FastAPI:
         openapi_url="/openapi.json",
     )
     app.state.store = store
+    app.state.volumes = VolumeCache(store)
     app.state.settings = settings
     app.state.templates = pages.make_templates(settings)
     app.add_exception_handler(DespatchError, _on_despatch_error)
@@ -300,6 +342,7 @@ __all__ = [
     "MAX_LIMIT",
     "PROBLEM_TYPES",
     "Problem",
+    "VolumeCache",
     "WebSettings",
     "app_from_env",
     "create_app",

@@ -18,11 +18,11 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from despatch.errors import DespatchError, NotFound, QueryError
+from despatch.errors import DespatchError, QueryError
 from despatch.model import Document, Party
 from despatch.store.base import FACET_FIELDS, FacetValue, SearchResults, Store
 from despatch.web import charts
-from despatch.web.api import CITATION_FORMATS, citation_text, person_documents
+from despatch.web.api import CITATION_FORMATS, citation_text, person_documents, volumes_of
 from despatch.web.app import MAX_LIMIT, PROBLEM_TYPES, WebSettings
 from despatch.web.markup import (
     Identities,
@@ -278,25 +278,13 @@ def _telegram_rows(doc: Document) -> list[tuple[str, str]]:
     return rows
 
 
-def _has_volume(store: Store, volume_id: str) -> bool:
-    try:
-        store.get_volume(volume_id)
-    except NotFound:
-        return False
-    return True
-
-
 @router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
 def document_page(request: Request, doc_id: str) -> Response:
     """One document: heading, dateline, telegram panel, paged text, notes, cite box."""
     store = _store(request)
     doc = store.get(doc_id)
-    volume = None
-    if doc.volume:
-        try:
-            volume = store.get_volume(doc.volume)
-        except NotFound:
-            volume = None
+    volumes = volumes_of(request)
+    volume = volumes.get(doc.volume) if doc.volume else None
     labels: dict[str, str] = {}
     if volume is not None:
         for entry in [*volume.persons, *volume.terms]:
@@ -306,13 +294,13 @@ def document_page(request: Request, doc_id: str) -> Response:
     held = frozenset(
         r.target_volume
         for r in doc.references
-        if r.target_volume and not r.target and _has_volume(store, r.target_volume)
+        if r.target_volume and not r.target and volumes.get(r.target_volume) is not None
     )
     ids = Identities(volume=doc.volume, labels=labels, volumes=held)
     prev_id, next_id = store.neighbors(doc.id)
     try:
-        chicago: str | None = citation_text(store, doc, "chicago", volume=volume)
-        bibliography: str | None = citation_text(store, doc, "chicago-bibliography", volume=volume)
+        chicago: str | None = citation_text(doc, "chicago", volume=volume)
+        bibliography: str | None = citation_text(doc, "chicago-bibliography", volume=volume)
     except DespatchError:
         chicago = bibliography = None
     archival = list(doc.archival) or (list(doc.source_note.sources) if doc.source_note else [])
