@@ -112,7 +112,7 @@ def main() -> None:
 
     sets = {
         "seed (d110, 22 kB)": [(seed_document(), None)],
-        "TEI excerpts (36 real documents)": _tei_documents(),
+        "TEI excerpts (all records of the 3 real volumes)": _tei_documents(),
     }
     if args.generated:
         sets[f"generated plain text ({args.generated})"] = _generated(args.generated)

@@ -77,6 +77,7 @@ class Lexicon:
         self._surfaces: dict[str, list[Candidate]] = {}
         self._by_first: dict[str, list[str] | dict[str, list[str]]] = {}
         self._back: dict[str, list[tuple[str, int]]] = {}
+        self._keys: frozenset[str] = frozenset()
         self._words: set[str] = set()
         self._frozen = False
 
@@ -135,6 +136,8 @@ class Lexicon:
             level[""] = single
             by_first[first] = level
         self._by_first = by_first
+        # every token that can start a match: first tokens, their plurals, particle names
+        self._keys = frozenset(by_first) | {k + "s" for k in by_first} | frozenset(back)
         self._frozen = True
         return self
 
@@ -156,7 +159,11 @@ class Lexicon:
         n = len(text)
         back = self._back
         limit = 0
-        for start, tok_end, tok, head in tokens if tokens is not None else tokenize(text):
+        keys = self._keys
+        toks = tokens if tokens is not None else tokenize(text)
+        # Most tokens start no surface: drop them in one comprehension (set lookups at C
+        # speed) before the loop that does the real work.
+        for start, tok_end, tok, head in [t for t in toks if t[2] in keys or t[3] in keys]:
             if start < limit:
                 continue
             if back and tok in back:
