@@ -324,6 +324,20 @@ def test_date_order_is_the_reference_order(loaded: PostgresStore, reference: Mem
 
 
 @pytest.mark.postgres
+def test_scan_gives_the_date_ordered_matches_in_one_query(
+    loaded: PostgresStore, reference: MemoryStore
+) -> None:
+    for query in ("", "taiwan", "from:Moscow -year:1958", "nosuchword"):
+        hits, total = loaded.scan(query, cap=70)
+        want, want_total = reference.scan(query, cap=70)  # the default: pages of search
+        assert total == want_total
+        assert ids(hits) == ids(want)
+        assert [h.model_dump(exclude={"page", "snippet", "highlights", "score"}) for h in hits] == [
+            h.model_dump(exclude={"page", "snippet", "highlights", "score"}) for h in want
+        ]
+
+
+@pytest.mark.postgres
 def test_bounded_ranking_pages_through_every_match(loaded: PostgresStore) -> None:
     full = PostgresStore(loaded.url, rank_window=0)
     narrow = PostgresStore(loaded.url, rank_window=20)

@@ -430,6 +430,17 @@ def hits_sql(
     )
 
 
+def scan_sql(compiled: Compiled, cap: int) -> tuple[str, tuple[object, ...]]:
+    """The statement giving up to ``cap`` matches in date order, as result-row columns and
+    the total (no ranking, no snippet: for whole-result views)."""
+    return (
+        "SELECT id, title, type, volume, number, date, sender, recipient,"
+        f" record->>'first_page', count(*) OVER () FROM documents WHERE {compiled.where}"
+        f" ORDER BY {_DATE_ORDER} LIMIT %s",
+        (*compiled.params, cap),
+    )
+
+
 def count_sql(compiled: Compiled) -> tuple[str, tuple[object, ...]]:
     """The statement counting every match."""
     return f"SELECT count(*) FROM documents WHERE {compiled.where}", compiled.params

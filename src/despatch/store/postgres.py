@@ -49,7 +49,11 @@ DEFAULT_RANK_WINDOW = 1000
 _INSERT_DOCUMENT = (
     f"INSERT INTO documents ({', '.join(_pg_sql.DOCUMENT_COLUMNS)}) VALUES ("
     + ", ".join(
-        "%s::tsvector" if c in ("tsv", "ktsv", "tsv_head") else "%s::jsonb" if c == "record" else "%s"
+        "%s::tsvector"
+        if c in ("tsv", "ktsv", "tsv_head")
+        else "%s::jsonb"
+        if c == "record"
+        else "%s"
         for c in _pg_sql.DOCUMENT_COLUMNS
     )
     + ") ON CONFLICT (id) DO UPDATE SET "
@@ -399,6 +403,28 @@ class PostgresStore(Store):
             facets=facet_counts,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
+        """Up to ``cap`` matches in date order without snippets, and the total: one query."""
+        compiled = _pg_sql.compile_query(parse_query(query))
+        rows = self._fetchall(*_pg_sql.scan_sql(compiled, cap))
+        if not rows:
+            return [], 0
+        hits = [
+            SearchHit(
+                id=r[0],
+                title=r[1],
+                type=r[2],
+                volume=r[3],
+                number=r[4],
+                date=r[5],
+                sender=list(r[6]),
+                recipient=list(r[7]),
+                page=r[8],
+            )
+            for r in rows
+        ]
+        return hits, int(rows[0][9])
 
     def _hits(self, ranked: list[tuple[Any, ...]], ast: Query) -> list[SearchHit]:
         if not ranked:
