@@ -138,7 +138,8 @@ def test_place_of_post(post: str, place: str | None) -> None:
     [
         ("634. Following is text of Khrushchev’s reply", "634"),
         ("3539. For Ambassador Bohlen.", "3539"),
-        ("1958. The year began", None),
+        ("1958. The reply follows", "1958"),  # telegram 1958, not a year
+        ("3.5 million tons", None),
         ("No. 435.]", "435"),
         ("Following is text", None),
     ],

@@ -268,6 +268,31 @@ def test_cablegram_1948_day_month_year_and_upper_case_classification() -> None:
     assert doc.warnings == []
 
 
+def test_1940s_file_caption_and_classification_beside_the_dateline() -> None:
+    """Convention: the printed FRUS volumes of the 1940s head a telegram with its decimal
+    file number and kind ("761.00/9–2848: Telegram"), give the heading without a type
+    ("The Ambassador in … to the Secretary of State"), and print the classification on the
+    dateline's line ("TOP SECRET    Moscow, September 28, 1948—8 p.m."). The text is
+    written in that form for this test; it is not copied from a volume."""
+    doc = read_text(
+        "761.00/9–2848: Telegram\n\n"
+        "The Ambassador in the Soviet Union (Smith) to the Secretary of State\n\n"
+        "TOP SECRET    Moscow, September 28, 1948—8 p.m.\n\n"
+        "2037. Molotov received us this evening.\n\n"
+        "Smith\n"
+    )
+    assert doc.type is DocumentType.TELEGRAM
+    assert doc.title == "The Ambassador in the Soviet Union (Smith) to the Secretary of State"
+    assert doc.dateline == "Moscow, September 28, 1948—8 p.m." and doc.place == "Moscow"
+    assert doc.date.value == "1948-09-28T20:00"
+    assert doc.telegram is not None
+    assert (doc.telegram.serial, doc.telegram.classification) == ("2037", "Top Secret")
+    assert doc.archival[0].file_number == "761.00/9–2848"
+    assert doc.archival[0].file_date == "1948-09-28"
+    assert doc.paragraph_texts() == ["2037. Molotov received us this evening.", "Smith"]
+    assert doc.warnings == []
+
+
 def test_nineteenth_century_despatch_without_document_number() -> None:
     """Convention: FRUS before the 1920s heads a document "Mr. Conger to Mr. Hay." with no
     number and no type; the despatch number ("No. 435.]") and the dateline ("Legation of

@@ -26,6 +26,12 @@ _FILE_CAPTION = re.compile(
     r"Instruction|Circular Telegram|Memorandum|Letter|Note|Cablegram)\s*$",
     re.IGNORECASE,
 )
+# An upper-case security caption, then the dateline, on one line (1940s print).
+_CAPS_THEN_DATELINE = re.compile(
+    r"^((?:TOP SECRET|SECRET|CONFIDENTIAL|RESTRICTED|UNCLASSIFIED|LIMITED OFFICIAL USE|"
+    r"OFFICIAL USE ONLY|STRICTLY CONFIDENTIAL|PERSONAL AND CONFIDENTIAL)"
+    r"(?:[ ;—-]+(?:NIACT|PRIORITY|IMMEDIATE|FLASH|URGENT|EYES ONLY))*)\s+(?=[A-Z][a-z])(.+)$"
+)
 _DESPATCH_NO = re.compile(r"^(?:\[)?No\.\s*(?P<n>\d{1,5}[A-Z]?)\.?\]?$")
 # "[Inclosure 1.—Translation.]": the attachment caption of the older volumes.
 INCLOSURE = re.compile(
@@ -248,7 +254,7 @@ def read_openers(blocks: list[Block], op: Openers) -> list[Block]:
             i += 1
             continue
         # "TOP SECRET    Moscow, September 28, 1948—8 p.m." (1940s print: one line)
-        two = re.match(r"^([A-Z][A-Z ;—-]{3,40}?)(?:\s{2,}|\t)(.+)$", raw)
+        two = _CAPS_THEN_DATELINE.match(raw)
         if two is not None and classification_line(two.group(1)) is not None:
             dl = parse_dateline(two.group(2))
             if dl is not None:

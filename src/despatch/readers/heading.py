@@ -67,7 +67,7 @@ _GLUED_MARKER = re.compile(r"(?<=[A-Za-z.)\]’”\"'?!])(?P<marker>\d{1,2})\s*$
 _SPACED_MARKER = re.compile(r"(?<=[A-Za-z.)\]’”\"'?!])\s(?P<marker>\d{1,2})\s*$")
 _SERIAL = re.compile(
     r"^\s*(?:(?:Telegram|Tel\.|Cable|Cablegram|Airgram|Circular|Despatch|Dispatch)\s+)?"
-    r"(?:No\.\s*)?(?P<serial>[A-Z]?-?\d{1,5}[A-Z]?)\.(?:\]|\s|$)"
+    r"(?:No\.\s*)?(?P<serial>[A-Z]?-?\d{1,5}[A-Z]?)\.(?:\]|\s+(?=[A-Z“\"(\d])|$)"
 )
 _PERSON_PREFIX = re.compile(
     r"^(?:Mr|Mrs|Miss|Ms|Dr|Sir|Lord|Lady|Count|Baron|Prince|Princess|Marquis|Señor|"
@@ -258,18 +258,15 @@ def _party_list(text: str) -> list[Party]:
 
 
 def telegram_serial(first_paragraph: str) -> str | None:
-    """The telegram (or despatch) number that opens a first paragraph: ``634.`` → ``634``."""
+    """The telegram (or despatch) number that opens a first paragraph: ``634.`` → ``634``.
+
+    Call it on the first paragraph of a telegram: there a number such as ``1958.`` is the
+    telegram's number, not a year.
+    """
     m = _SERIAL.match(first_paragraph)
     if m is None:
         return None
     serial = m.group("serial")
-    if (
-        len(serial) == 4
-        and serial.isdigit()
-        and 1700 <= int(serial) <= 2099
-        and not (first_paragraph.lstrip().startswith("No."))
-    ):
-        return None  # a year ("1958. The …"), not a serial
     return serial
 
 
