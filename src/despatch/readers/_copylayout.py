@@ -97,13 +97,17 @@ def split_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
-def find_notes_block(lines: list[str], first: int) -> int:
-    """Index of the first line of the notes block (``len(lines)`` if there is none)."""
+def find_notes_block(lines: list[str], first: int, *, has_header: bool = True) -> int:
+    """Index of the first line of the notes block (``len(lines)`` if there is none).
+
+    ``has_header=False`` says the text has no "Notes"/"Footnotes" line (a cheap test the
+    caller makes once), so the search for one is skipped.
+    """
     end = len(lines)
     while end > first and not lines[end - 1].strip():
         end -= 1
     # A "Notes"/"Footnotes" header: everything after it is the notes block.
-    for i in range(end - 1, first - 1, -1):
+    for i in range(end - 1, first - 1 if has_header else end - 1, -1):
         if _NOTES_HEADER.match(lines[i]):
             if i + 1 < end and _NOTE_LINE_FLUSH.match(lines[i + 1]):
                 return i
@@ -172,7 +176,7 @@ def layout(text: str, *, detect_heading: bool = True) -> Layout:
             out.heading = first
             out.heading_line = i + 1
             body_start = i + 1
-    notes_at = find_notes_block(lines, body_start)
+    notes_at = find_notes_block(lines, body_start, has_header="otes" in text)
     # The body: blocks separated by blank lines, each joined into one string.
     current: list[str] = []
     current_line = 0
