@@ -10,8 +10,6 @@ pending until a character is written, so they never point at a collapsed space.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from despatch.model import Paragraph
@@ -20,8 +18,6 @@ from despatch.readers import _tei_records as records
 TEI = "{http://www.tei-c.org/ns/1.0}"
 FRUS = "{http://history.state.gov/frus/ns/1.0}"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-
-_WS = re.compile(r"\s+")
 
 ParaKind = str
 
@@ -42,38 +38,35 @@ def local(tag: Any) -> str:
 
 def norm(text: str) -> str:
     """Collapse whitespace runs to one space and strip the ends."""
-    return _WS.sub(" ", text).strip()
+    # str.split() and the regex \s agree on what is whitespace (str.isspace); split is faster
+    return " ".join(text.split())
 
 
-@dataclass
-class _Mark:
-    """An offset waiting for the next written character."""
-
-    offset: int | None = None
-
-
-@dataclass
-class _PendingBreak:
-    page: str
-    facs: str | None
-    mark: _Mark = field(default_factory=_Mark)
-
-
-@dataclass
-class _OpenSpan:
-    kind: str
-    key: str | None
-    mark: _Mark = field(default_factory=_Mark)
-
-
-@dataclass
-class _OpenRef:
-    target: str
-    mark: _Mark = field(default_factory=_Mark)
+# An offset waiting for the next written character: a one-item list (``[None]`` until
+# that character is written), cheaper to make than an object and shared by reference.
+Mark = list[int | None]
+# A page break seen: (page, facs, mark); an open span: (kind, key, mark).
+PendingBreak = tuple[str, str | None, Mark]
+OpenSpan = tuple[str, str | None, Mark]
+OpenRef = tuple[str, Mark]
 
 
 class TextBuilder:
     """Accumulates normalised text in paragraphs, with pending offsets."""
+
+    __slots__ = (
+        "_open",
+        "_parts",
+        "_pending",
+        "_space",
+        "_start",
+        "breaks",
+        "kind",
+        "length",
+        "paragraphs",
+        "refs",
+        "spans",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self._parts: list[str] = []
@@ -83,8 +76,8 @@ class TextBuilder:
         self._start = 0
         self.kind: ParaKind = "p"
         self._space = False
-        self._pending: list[_Mark] = []
-        self.breaks: list[_PendingBreak] = []
+        self._pending: list[Mark] = []
+        self.breaks: list[PendingBreak] = []
         self.spans: list[tuple[int, int, str, str | None]] = []
         self.refs: list[tuple[int, int, str]] = []
 
@@ -100,13 +93,18 @@ class TextBuilder:
 
     def begin(self, kind: ParaKind) -> None:
         """End the current paragraph; the next text opens one of ``kind``."""
-        self.close()
+        if self._open:
+            self.close()
+        self._space = False
         self.kind = kind
 
-    def resume(self, kind: ParaKind) -> None:
-        """After a nested block: text that follows continues in a new ``kind`` paragraph."""
-        self.close()
-        self.kind = kind
+    # After a nested block: text that follows continues in a new ``kind`` paragraph.
+    resume = begin
+
+    @property
+    def is_open(self) -> bool:
+        """Whether a paragraph is open (text written since the last ``begin``)."""
+        return self._open
 
     def space(self) -> None:
         """A word boundary (``<lb/>``, a cell boundary)."""
@@ -125,24 +123,23 @@ class TextBuilder:
                 self._space = True
             return
         core = " ".join(words)
-        lead = text[0].isspace()
-        trail = text[-1].isspace()
         if not self._open:
             if self.length:
                 self._parts.append("\n\n")
                 self.length += 2
             self._start = self.length
             self._open = True
-        elif self._space or lead:
+        elif self._space or text[0].isspace():
             self._parts.append(" ")
             self.length += 1
         if self._pending:
+            length = self.length
             for m in self._pending:
-                m.offset = self.length
+                m[0] = length
             self._pending.clear()
         self._parts.append(core)
         self.length += len(core)
-        self._space = trail
+        self._space = text[-1].isspace()
 
     @property
     def text(self) -> str:
@@ -152,35 +149,41 @@ class TextBuilder:
         return self._parts[0] if self._parts else ""
 
     # -- pending offsets ----------------------------------------------------------------
-    def mark(self) -> _Mark:
+    def mark(self) -> Mark:
         """An offset that becomes the position of the next written character."""
-        m = _Mark()
+        m: Mark = [None]
         self._pending.append(m)
         return m
 
     def page_break(self, page: str, facs: str | None) -> None:
         """A ``<pb>``: the page starts at the next character."""
-        self.breaks.append(_PendingBreak(page, facs, self.mark()))
+        m: Mark = [None]
+        self._pending.append(m)
+        self.breaks.append((page, facs, m))
 
-    def open_span(self, kind: str, key: str | None) -> _OpenSpan:
+    def open_span(self, kind: str, key: str | None) -> OpenSpan:
         """Start an entity span at the next character."""
-        return _OpenSpan(kind, key, self.mark())
+        m: Mark = [None]
+        self._pending.append(m)
+        return (kind, key, m)
 
-    def close_span(self, span: _OpenSpan) -> None:
+    def close_span(self, span: OpenSpan) -> None:
         """End an entity span here (dropped if it covered no text)."""
-        start = span.mark.offset
+        start = span[2][0]
         if start is not None and start < self.length:
-            self.spans.append((start, self.length, span.kind, span.key))
+            self.spans.append((start, self.length, span[0], span[1]))
 
-    def open_ref(self, target: str) -> _OpenRef:
+    def open_ref(self, target: str) -> OpenRef:
         """Start a reference at the next character."""
-        return _OpenRef(target, self.mark())
+        m: Mark = [None]
+        self._pending.append(m)
+        return (target, m)
 
-    def close_ref(self, ref: _OpenRef) -> None:
+    def close_ref(self, ref: OpenRef) -> None:
         """End a reference here."""
-        start = ref.mark.offset
+        start = ref[1][0]
         if start is not None and start < self.length:
-            self.refs.append((start, self.length, ref.target))
+            self.refs.append((start, self.length, ref[0]))
 
     def finish(self) -> None:
         """Close the last paragraph."""

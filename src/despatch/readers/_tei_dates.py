@@ -20,6 +20,7 @@ from datetime import date as _date
 from typing import Any
 
 from despatch.model import Confidence, DateEvidence, DateSource, DocumentDate
+from despatch.readers._tei_records import construct
 from despatch.readers.dates import parse_dateline, settle_date
 
 FRUS = "{http://history.state.gov/frus/ns/1.0}"
@@ -30,6 +31,9 @@ _ISO = re.compile(
 )
 
 
+_SPLIT_CACHE: dict[str, tuple[str, str | None] | None] = {}
+
+
 def split_iso(value: str | None) -> tuple[str, str | None] | None:
     """``(local, zoned)`` for an ISO date/time attribute; None if it is not ISO 8601.
 
@@ -38,6 +42,17 @@ def split_iso(value: str | None) -> tuple[str, str | None] | None:
     """
     if not value:
         return None
+    try:  # documents of a volume share days and times: read each value once
+        return _SPLIT_CACHE[value]
+    except KeyError:
+        pass
+    if len(_SPLIT_CACHE) > 20_000:
+        _SPLIT_CACHE.clear()
+    result = _SPLIT_CACHE[value] = _split_iso(value)
+    return result
+
+
+def _split_iso(value: str) -> tuple[str, str | None] | None:
     m = _ISO.match(value.strip())
     if m is None:
         return None
@@ -98,12 +113,22 @@ class DateReading:
         if when is not None:
             local, zoned = when
             self.evidence.append(
-                DateEvidence(value=local, source=DateSource.DATELINE, text=words, confidence=conf)
+                construct(
+                    DateEvidence,
+                    value=local,
+                    source=DateSource.DATELINE,
+                    text=words,
+                    confidence=conf,
+                )
             )
             if zoned:
                 self.evidence.append(
-                    DateEvidence(
-                        value=zoned, source=DateSource.ENCODED, text="@when", confidence=conf
+                    construct(
+                        DateEvidence,
+                        value=zoned,
+                        source=DateSource.ENCODED,
+                        text="@when",
+                        confidence=conf,
                     )
                 )
             return
@@ -144,7 +169,8 @@ class DateReading:
         self.not_before = lo or self.not_before
         self.not_after = hi or self.not_after
         self.evidence.append(
-            DateEvidence(
+            construct(
+                DateEvidence,
                 value=f"{lo or '..'}/{hi or '..'}",
                 source=source,
                 text=words,
@@ -156,7 +182,7 @@ class DateReading:
             # a meeting is dated by its start; a same-day range by its day
             value = lo if start_is_date else lo[:10]
             self.evidence.append(
-                DateEvidence(value=value, source=source, text=words, confidence=conf)
+                construct(DateEvidence, value=value, source=source, text=words, confidence=conf)
             )
 
     def from_div(self, div: Any, coverage: tuple[str, str] | None) -> None:
@@ -183,7 +209,8 @@ class DateReading:
             day = _whole_day(lo[0], hi[0])
             if day is not None:
                 self.evidence.append(
-                    DateEvidence(
+                    construct(
+                        DateEvidence,
                         value=day,
                         source=DateSource.ENCODED,
                         text="frus:doc-dateTime-min/max",
@@ -193,7 +220,8 @@ class DateReading:
                 return
             if lo_z == hi_z and lo_z is not None:
                 self.evidence.append(
-                    DateEvidence(
+                    construct(
+                        DateEvidence,
                         value=lo_z,
                         source=DateSource.ENCODED,
                         text="frus:doc-dateTime-min/max",
@@ -202,7 +230,8 @@ class DateReading:
                 )
                 return
         self.evidence.append(
-            DateEvidence(
+            construct(
+                DateEvidence,
                 value=f"{lo_z or '..'}/{hi_z or '..'}",
                 source=DateSource.ENCODED,
                 text="frus:doc-dateTime-min/max",

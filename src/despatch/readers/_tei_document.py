@@ -148,21 +148,20 @@ def _build(
     # pages: breaks followed by text are the document's; the rest start the next record
     start_page = vctx.page.page
     pages: list[PageBreak] = []
-    trailing: list[Any] = []
-    for pbk in b.breaks:
-        if pbk.mark.offset is None:
-            trailing.append(pbk)
+    trailing: list[tuple[str, str | None]] = []
+    for page, facs, mark in b.breaks:
+        offset = mark[0]
+        if offset is None:
+            trailing.append((page, facs))
         else:
-            pages.append(
-                records.page_break(page=pbk.page, offset=pbk.mark.offset, facs=pbk.facs, note=None)
-            )
+            pages.append(records.page_break(page=page, offset=offset, facs=facs, note=None))
     first_page = start_page
     for brk in pages:
         if brk.offset == 0:
             first_page = brk.page
     last_page = pages[-1].page if pages else first_page
     if trailing:
-        vctx.page.page, vctx.page.facs = trailing[-1].page, trailing[-1].facs
+        vctx.page.page, vctx.page.facs = trailing[-1]
     elif pages:
         vctx.page.page, vctx.page.facs = pages[-1].page, pages[-1].facs
     paragraphs = _paragraph_pages(b.paragraphs, pages, first_page)

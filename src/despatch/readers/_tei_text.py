@@ -160,6 +160,7 @@ _SPAN_KINDS = {
     "placeName": ("place", "ref"),
     "orgName": ("organization", "ref"),
 }
+_NOTE = TEI + "note"
 _BLOCK_CHILDREN = set(_BLOCKS) | set(_CONTAINERS) | {"item", "row", "head", "dateline", "label"}
 
 
@@ -224,9 +225,10 @@ class TextWalker:
         """Walk a sequence of block-level siblings (a document's children)."""
         for el in elements:
             self._node(b, el, kind, block_context=True)
-            if el.tail and el.tail.strip():
+            tail = el.tail
+            if tail and not tail.isspace():
                 b.resume(kind)
-                b.write(el.tail)
+                b.write(tail)
                 b.close()
 
     def inline_text(self, el: Any) -> str:
@@ -236,26 +238,35 @@ class TextWalker:
         return norm("".join(parts))
 
     def _collect(self, el: Any, parts: list[str]) -> None:
-        if el.text:
-            parts.append(el.text)
+        text = el.text
+        if text:
+            parts.append(text)
         for child in el:
-            name = local(child.tag)
+            name = _LOCAL.get(child.tag) or local(child.tag)
             if name == "lb":
                 parts.append(" ")
             elif name not in ("note", "pb", "") and not isinstance(child, etree._Entity):
                 self._collect(child, parts)
-            if child.tail:
-                parts.append(child.tail)
+            tail = child.tail
+            if tail:
+                parts.append(tail)
 
     # -- the walk ---------------------------------------------------------------------
     def _children(self, b: TextBuilder, el: Any, kind: ParaKind) -> None:
         # the hot loop: plain inline markup and entity names are handled here directly
-        if el.text:
-            b.write(el.text)
+        # (each lxml .tag/.text/.tail access builds a new string: read each once)
+        text = el.text
+        if text:
+            b.write(text)
         for child in el:
             name = _LOCAL.get(child.tag) or local(child.tag)
             if name in _PLAIN_INLINE:
-                self._children(b, child, kind)
+                if len(child):
+                    self._children(b, child, kind)
+                else:
+                    text = child.text
+                    if text:
+                        b.write(text)
             elif name in _SPAN_KINDS:
                 skind, attr = _SPAN_KINDS[name]
                 value = child.get(attr) or (child.get("corresp") if attr == "ref" else None)
@@ -263,19 +274,30 @@ class TextWalker:
                     self._children(b, child, kind)
                 else:
                     span = b.open_span(skind, _key(value))
-                    self._children(b, child, kind)
+                    if len(child):
+                        self._children(b, child, kind)
+                    else:
+                        text = child.text
+                        if text:
+                            b.write(text)
                     b.close_span(span)
             else:
                 self._node(b, child, kind, block_context=False)
-            if child.tail:
-                b.write(child.tail)
+            tail = child.tail
+            if tail:
+                b.write(tail)
 
     def _node(self, b: TextBuilder, el: Any, kind: ParaKind, *, block_context: bool) -> None:
         if isinstance(el, etree._Entity):
             self._warn("entity", f"entity reference {el.text} left unexpanded", el)
             return
-        name = local(el.tag)
+        name = _LOCAL.get(el.tag) or local(el.tag)
         if not name:
+            return
+        if name == "p":  # the commonest block: as _BLOCKS below
+            b.begin("p")
+            self._children(b, el, "p")
+            b.resume(kind)
             return
         if name == "pb":
             b.page_break(el.get("n") or "", el.get("facs"))
@@ -361,12 +383,11 @@ class TextWalker:
                 b.resume(kind)
             else:
                 self._node(b, child, kind, block_context=True)
-            if child.tail and child.tail.strip():
-                if not b._open:
+            tail = child.tail
+            if tail:
+                if not b.is_open and not tail.isspace():
                     b.begin(kind)
-                b.write(child.tail)
-            elif child.tail:
-                b.write(child.tail)
+                b.write(tail)
 
     @staticmethod
     def _has_blocks(el: Any) -> bool:
@@ -437,15 +458,10 @@ class TextWalker:
             self.ctx.spans.append(self._span(text, start, end, skind, key, note_id))
         for start, end, target in nb.refs:
             self.ctx.references.append(self._reference(text, start, end, target, note_id))
-        for pbk in nb.breaks:
-            if pbk.mark.offset is not None:
+        for page, facs, mark in nb.breaks:
+            if mark[0] is not None:
                 self.ctx.note_breaks.append(
-                    records.page_break(
-                        page=pbk.page,
-                        offset=pbk.mark.offset,
-                        facs=pbk.facs,
-                        note=note_id,
-                    )
+                    records.page_break(page=page, offset=mark[0], facs=facs, note=note_id)
                 )
 
     def _note_mode(self, nb: TextBuilder, el: Any) -> None:
@@ -459,8 +475,9 @@ class TextWalker:
         self._head_notes(head)
 
     def _head_notes(self, el: Any) -> None:
-        for child in el.iter(TEI + "note"):
-            if any(a is el for a in child.iterancestors(TEI + "note")):
+        is_note = el.tag == _NOTE
+        for child in el.iter(_NOTE):
+            if is_note and any(a is el for a in child.iterancestors(_NOTE)):
                 continue
             self._note(None, child)
 
@@ -503,9 +520,17 @@ class TextWalker:
         )
 
 
+_KEYS: dict[str, str] = {}
+
+
 def _key(value: str | None) -> str | None:
     """An authority key from ``#p_KNS1`` (first of several, without '#')."""
     if not value:
         return None
-    first = value.split()[0]
-    return first[1:] if first.startswith("#") else first
+    key = _KEYS.get(value)
+    if key is None:
+        if len(_KEYS) > 50_000:  # a volume has a few thousand; stay bounded regardless
+            _KEYS.clear()
+        first = value.split()[0]
+        key = _KEYS[value] = first[1:] if first.startswith("#") else first
+    return key
