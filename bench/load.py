@@ -27,7 +27,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import socket
 import statistics
 import subprocess
@@ -58,7 +57,35 @@ class Result:
     p90_ms: float
     p99_ms: float
     max_ms: float
+    server_cpu_ms_per_request: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    tree = {pid}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in parents.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                changed = True
+    return sum(cpu.get(p, 0.0) for p in tree)
 
 
 def free_port() -> int:
@@ -160,6 +187,7 @@ async def run_scenario(
     concurrency: int,
     duration: float,
     seed: int,
+    server_pid: int,
 ) -> Result:
     """``concurrency`` connections issuing requests back to back for ``duration`` seconds."""
     latencies: list[float] = []
@@ -190,9 +218,11 @@ async def run_scenario(
                 latencies.append((time.perf_counter() - t0) * 1000)
                 n_errors += not ok
 
+        cpu_start = tree_cpu_seconds(server_pid)
         t_start = time.perf_counter()
         await asyncio.gather(*(worker(k) for k in range(concurrency)))
         elapsed = time.perf_counter() - t_start
+        server_cpu = tree_cpu_seconds(server_pid) - cpu_start
     lat = sorted(latencies)
     q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 1 else [0.0] * 99
     return Result(
@@ -206,6 +236,7 @@ async def run_scenario(
         p90_ms=round(q[89], 1),
         p99_ms=round(q[98], 1),
         max_ms=round(lat[-1], 1) if lat else 0.0,
+        server_cpu_ms_per_request=round(server_cpu * 1000 / max(len(lat), 1), 2),
         error_samples=errors[:5],
     )
 
@@ -252,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
                     concurrency=args.concurrency,
                     duration=args.duration,
                     seed=args.seed,
+                    server_pid=server.pid,
                 )
             )
             results.append(res)
@@ -269,17 +301,25 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"\nArchive: `{args.archive}` ({total:,} documents); {args.concurrency} connections, "
-        f"{args.duration:.0f} s per scenario, loopback, one `despatch serve` process.\n"
+        f"{args.duration:.0f} s per scenario, loopback, `despatch serve --workers "
+        f"{args.workers}`.\n"
     )
-    print("| scenario | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| scenario | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors "
+        "| server CPU ms/request |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.scenario} | {r.requests:,} | {r.rps:,} | {r.p50_ms} | {r.p90_ms} | "
-            f"{r.p99_ms} | {r.max_ms} | {r.errors} |"
+            f"{r.p99_ms} | {r.max_ms} | {r.errors} | {r.server_cpu_ms_per_request} |"
         )
+    load1, load5, _ = os.getloadavg()
+    print(
+        f"\nLoad average at the end: {load1:.1f} (1 min), {load5:.1f} (5 min) on "
+        f"{os.cpu_count()} cores, from every process on the machine."
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     with (OUT / "results.jsonl").open("a", encoding="utf-8") as fh:
         for r in results:
             record: dict[str, Any] = {
@@ -288,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                 "archive": args.archive,
                 "documents": total,
                 "cpus": os.cpu_count(),
-                "server_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+                "loadavg": [round(x, 2) for x in os.getloadavg()],
                 "workers": args.workers,
                 **asdict(r),
             }
