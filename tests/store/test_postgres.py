@@ -409,7 +409,18 @@ def test_reingest_is_idempotent_and_updates_in_place(store: PostgresStore) -> No
     assert store.get(changed.id).title == "Quemoy Revisited"
     assert store.search("revisited").total == 1
     assert store.stats().documents == 30
-    assert store.check() == []
+    assert store.check(records=True) == []
+    import psycopg
+
+    with psycopg.connect(store.url, autocommit=True) as conn:  # damage one record
+        conn.execute(
+            "UPDATE documents SET record = jsonb_set(record, '{title}', '\"Forged\"') "
+            "WHERE id = %s",
+            (docs[5].id,),
+        )
+    assert store.check() == []  # the quick check does not read records
+    problems = store.check(records=True)
+    assert len(problems) == 1 and docs[5].id in problems[0] and "content hash" in problems[0]
 
 
 @pytest.mark.postgres

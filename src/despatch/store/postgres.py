@@ -463,7 +463,9 @@ class PostgresStore(Store):
 
     # --- upkeep -------------------------------------------------------------------------
 
-    def check(self) -> list[str]:
+    def check(self, *, records: bool = False) -> list[str]:
+        """Integrity problems; ``records=True`` also loads every record and checks that
+        its content hash is the one stored (reads the whole archive)."""
         problems: list[str] = []
         version = self._fetchall("SELECT max(version) FROM despatch_schema")[0][0]
         if version != _pg_schema.SCHEMA_VERSION:
@@ -486,6 +488,30 @@ class PostgresStore(Store):
             problems.append(
                 f"{self.where}: reference {source} → {target} is not in {source}'s record"
             )
+        if records:
+            problems.extend(self._check_records())
+        return problems
+
+    def _check_records(self) -> list[str]:
+        problems: list[str] = []
+        with (
+            self._lock,
+            self._conn.transaction(),  # a server-side cursor lives in a transaction
+            self._conn.cursor(name="despatch_check") as cur,
+        ):
+            cur.itersize = 500
+            cur.execute("SELECT id, content_hash, record::text FROM documents ORDER BY id")
+            for doc_id, digest, record in cur:
+                try:
+                    doc = Document.from_json(record)
+                except ValueError as exc:
+                    problems.append(f"{self.where}: record {doc_id!r} does not load: {exc}")
+                    continue
+                if content_hash(doc) != digest:
+                    problems.append(
+                        f"{self.where}: record {doc_id!r} does not match its content hash; "
+                        "ingest its source again"
+                    )
         return problems
 
     def close(self) -> None:
