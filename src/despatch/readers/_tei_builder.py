@@ -116,13 +116,16 @@ class TextBuilder:
         """Add text, collapsing whitespace."""
         if not text:
             return
-        # whitespace runs become one space (str.split is much faster than a regex here)
-        words = text.split()
-        if not words:
+        # whitespace runs become one space; most pieces need only their ends stripped
+        # (printable means no whitespace but the ASCII space), which is cheaper to test
+        # than to split every piece into words
+        core = text.strip()
+        if not core:
             if self._open:
                 self._space = True
             return
-        core = " ".join(words)
+        if "  " in core or not core.isprintable():
+            core = " ".join(core.split())
         if not self._open:
             if self.length:
                 self._parts.append("\n\n")

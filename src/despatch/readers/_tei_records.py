@@ -96,19 +96,34 @@ def span(
         "start": start, "end": end, "kind": kind, "text": text, "key": key, "label": label,
         "note": note,
     }  # fmt: skip
-    return _fill(_new(Span), data, set(_SPAN))
+    m = _new(Span)
+    _set(m, "__dict__", data)
+    _set_fields_set(m, set(_SPAN))
+    _set_extra(m, None)
+    _set_private(m, None)
+    return m
 
 
 def paragraph(start: int, end: int, pages: list[str], kind: str) -> Paragraph:
     """A ``Paragraph`` (every field)."""
     data = {"start": start, "end": end, "pages": pages, "kind": kind}
-    return _fill(_new(Paragraph), data, set(_PARAGRAPH))
+    m = _new(Paragraph)
+    _set(m, "__dict__", data)
+    _set_fields_set(m, set(_PARAGRAPH))
+    _set_extra(m, None)
+    _set_private(m, None)
+    return m
 
 
 def page_break(page: str, offset: int, facs: str | None, note: str | None) -> PageBreak:
     """A ``PageBreak`` (every field)."""
     data = {"page": page, "offset": offset, "facs": facs, "note": note}
-    return _fill(_new(PageBreak), data, set(_PAGE_BREAK))
+    m = _new(PageBreak)
+    _set(m, "__dict__", data)
+    _set_fields_set(m, set(_PAGE_BREAK))
+    _set_extra(m, None)
+    _set_private(m, None)
+    return m
 
 
 def note(
@@ -120,7 +135,12 @@ def note(
         "n": n, "id": id, "text": text, "kind": kind, "anchor": anchor, "marker": marker,
         "page": page,
     }  # fmt: skip
-    return _fill(_new(Note), data, set(_NOTE))
+    m = _new(Note)
+    _set(m, "__dict__", data)
+    _set_fields_set(m, set(_NOTE))
+    _set_extra(m, None)
+    _set_private(m, None)
+    return m
 
 
 if not _current(Span, _SPAN):  # pragma: no cover - the model changed: stay correct

@@ -507,8 +507,22 @@ class TextWalker:
     def collect_body(self, b: TextBuilder) -> None:
         """Turn the builder's spans and references into records (body offsets)."""
         text = b.text
-        for start, end, kind, key in b.spans:
-            self.ctx.spans.append(self._span(text, start, end, kind, key, None))
+        spans = self.ctx.spans
+        persons = self.ctx.persons
+        terms = self.ctx.terms
+        for start, end, kind, key in b.spans:  # as _span, inline: the commonest record
+            label = (persons.get(key) if kind == "person" else terms.get(key)) if key else None
+            spans.append(
+                records.span(
+                    start=start,
+                    end=end,
+                    kind=kind,
+                    text=text[start:end],
+                    key=key,
+                    label=label,
+                    note=None,
+                )
+            )
         for start, end, target in b.refs:
             self.ctx.references.append(self._reference(text, start, end, target, None))
 
