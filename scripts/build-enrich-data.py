@@ -13,6 +13,7 @@ provenance) and the bundled TEI excerpts in ``samples/tei``, and writes:
 * ``terms.tsv``           the Lists of Abbreviations (term, expansion, source)
 * ``volume-lists.tsv``    the Lists of Persons/Abbreviations of the bundled sample volumes
 * ``places.tsv``          countries (POCOM missions) plus the curated capitals/places list
+* ``surname-words.txt``   name words that are also English words (needs ``english-words``)
 
 Nothing here runs at install or run time; the outputs are committed.
 """
@@ -103,6 +104,28 @@ def build_people(src: Path) -> None:
     print(f"{out.name}: {rows} people, {out.stat().st_size:,} bytes")
 
 
+def build_surname_words(src: Path) -> None:
+    """Name words that are also lower-case English words ("grain", "burden", "bell").
+
+    From Webster's Second International word list (``web2``, public domain) as packaged by
+    the ``english-words`` distribution (``pip install english-words``; build time only).
+    A surname alone that is such a word names a person only after a title.
+    """
+    from english_words import get_english_words_set
+
+    words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w.islower()}
+    names: set[str] = set()
+    for r in _read_tsv(src / "people.tsv"):
+        for name in [r["preferred_name"], *r["variant_names"].split(" | ")]:
+            for part in re.split(r"[\s,()]+", name):
+                if len(part) >= 3 and part.isalpha():
+                    names.add(part.lower())
+    common = sorted(names & words)
+    out = DATA / "surname-words.txt"
+    out.write_text("\n".join(common) + "\n", encoding="utf-8")
+    print(f"{out.name}: {len(common)} words, {out.stat().st_size:,} bytes")
+
+
 def build_terms(src: Path) -> None:
     out = DATA / "terms.tsv"
     rows = _read_tsv(src / "terms-abbreviations.tsv")
@@ -180,6 +203,7 @@ def main() -> None:
         shutil.copyfile(src / "frus-volumes.tsv", DATA / "frus-volumes.tsv")
         print("frus-volumes.tsv: copied")
     build_people(src)
+    build_surname_words(src)
     build_terms(src)
     build_volume_lists()
     build_places(src)

@@ -127,6 +127,7 @@ def test_seed_common_surname_alone_is_not_guessed(seed_spans: list[Span]) -> Non
         "The Conference ended. In July the Committee met. Officer in Charge of Affairs.",
         "You may say that Will and Grace were here.",
         "A plan for the Office; Chen and Wang talked.",  # family names alone name no one
+        "He told Secretary French would not. Grain and Burden rose; the US–French talks.",
     ],
 )
 def test_common_words_are_not_people(text: str) -> None:
@@ -139,6 +140,13 @@ def test_a_title_lets_a_common_surname_through() -> None:
     people = {s.text: s for s in spans if s.kind == "person"}
     assert "Green" in people
     assert people["Dulles"].key == "people:103703"
+
+
+def test_nicknames_and_noise_variants() -> None:
+    forms, surname = name_forms("Richardson, William Blaine (Bill)")
+    assert surname == "Richardson" and "Bill Richardson" in forms and "Bill" not in forms
+    spans = find_entities(_doc("Bill said no. Security Affairs and the Pacific.", year="1965"))
+    assert [s for s in spans if s.kind == "person"] == []
 
 
 def test_a_surname_takes_the_person_named_in_full_earlier() -> None:

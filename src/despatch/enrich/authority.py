@@ -79,6 +79,8 @@ class Authority:
     places: list[PlaceRecord] = field(default_factory=list)
     volume_lists: dict[str, list[AuthorityEntry]] = field(default_factory=dict)
     volumes: dict[str, VolumeInfo] = field(default_factory=dict)
+    # name words that are also English words: a surname alone among these needs a title
+    surname_words: frozenset[str] = frozenset()
     # matchers built from these tables (by ``despatch.enrich.entities``), kept with them
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
@@ -200,7 +202,15 @@ def load_authority() -> Authority:
         for r in _rows("frus-volumes.tsv")
         if len(r) >= 7
     }
-    return Authority(people=people, terms=terms, places=places, volume_lists=lists, volumes=volumes)
+    raw = resources.files("despatch").joinpath("data", "surname-words.txt").read_text("utf-8")
+    return Authority(
+        people=people,
+        terms=terms,
+        places=places,
+        volume_lists=lists,
+        volumes=volumes,
+        surname_words=frozenset(raw.split()),
+    )
 
 
 @lru_cache(maxsize=1)

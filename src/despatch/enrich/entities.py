@@ -99,7 +99,10 @@ _COMMON = frozenset(
         American Americans British Russian Russians Mister Premier Peace War Asia Europe
         Africa America Islands Island Straits Strait Power Powers Minister Ambassador
         Admiral Chairman Director Foreign Sea Air Forces Far Middle Near Officer Officers
-        Counselor Adviser Advisor Assistant Deputy Special Acting Consul Press
+        Counselor Adviser Advisor Assistant Deputy Special Acting Consul Press French German
+        English Dutch Italian Spanish Japanese Korean Indian Polish Swiss Swedish Turkish Greek
+        Irish Scottish Welsh Canadian Mexican Cuban Australian Belgian Israeli Egyptian Arab
+        Persian Thai Burmese Vietnamese Indonesian Philippine Security Pacific Atlantic
         """
     )
 )
@@ -175,6 +178,7 @@ _TERM_STOP = frozenset(
         """
     )
 )
+_HONORIFICS = frozenset({"Mr", "Mrs", "Miss", "Dr", "Sir", "Madame", "Mme", "Mister"})
 _SEP = "\n\x00\n"  # between the body and the notes when they are scanned as one string
 _WORD = re.compile(r"[\w.]+")
 
@@ -200,6 +204,11 @@ def name_forms(name: str) -> tuple[list[str], str | None]:
     gives both spellings.
     """
     name = " ".join(name.split())
+    nick = re.match(r"^([^,()]+), ([^()]+?) \((\w+)\)$", name)
+    if nick:
+        # "Richardson, William Blaine (Bill)": a nickname, not another name
+        forms, surname = name_forms(f"{nick.group(1)}, {nick.group(2)}")
+        return [*forms, f"{nick.group(3)} {nick.group(1)}"], surname
     paren = re.match(r"^(.*?)\s*\(([^()]+)\)\s*(,.*)?$", name)
     if paren:
         a, b, rest = paren.group(1), paren.group(2), paren.group(3) or ""
@@ -355,23 +364,20 @@ def build_global_lexicon(auth: Authority) -> Lexicon:
     for p in auth.people:
         label = _person_label(p.name, p.identification)
         surnames: set[str] = set()
-        for name in (p.name, *p.variants):
+        main_words = set(re.findall(r"\w{3,}", p.name))
+        for i, name in enumerate((p.name, *p.variants)):
+            if i and not main_words & set(re.findall(r"\w{3,}", name)):
+                continue  # a variant sharing no name with the person is noise in the source
             forms, surname = name_forms(name)
             for f in forms:
                 if len(f) > 3:
                     lex.add(
                         f,
                         Candidate(
-                            p.key,
-                            "person",
-                            p.name,
-                            label,
-                            TIER_PERSON,
-                            p.first_year,
-                            p.last_year,
-                            p.n_volumes,
+                            p.key, "person", p.name, label, TIER_PERSON,
+                            p.first_year, p.last_year, p.n_volumes,
                         ),
-                    )
+                    )  # fmt: skip
             if surname:
                 surnames.add(surname)
         if p.n_volumes < 1 and not p.key.startswith("people:extra-"):
@@ -379,21 +385,16 @@ def build_global_lexicon(auth: Authority) -> Lexicon:
         for surname in surnames:
             if len(surname) < 3 or surname in _GIVEN or not surname[:1].isupper():
                 continue
+            is_word = surname in _COMMON or surname in _FAMILY
+            is_word = is_word or surname.lower() in auth.surname_words
             lex.add(
                 surname,
                 Candidate(
-                    p.key,
-                    "person",
-                    p.name,
-                    label,
-                    TIER_PERSON,
-                    p.first_year,
-                    p.last_year,
-                    p.n_volumes,
-                    is_partial=True,
-                    needs_cue=surname in _COMMON or surname in _FAMILY,
+                    p.key, "person", p.name, label, TIER_PERSON,
+                    p.first_year, p.last_year, p.n_volumes,
+                    is_partial=True, needs_cue=is_word,
                 ),
-            )
+            )  # fmt: skip
     return lex.freeze()
 
 
@@ -460,7 +461,20 @@ def _choose(
     best_tier = min(c.tier for c in m.candidates)
     cands = [c for c in m.candidates if c.tier == best_tier]
     cues = _cues_before(text, m.start) if any(c.kind == "person" for c in cands) else []
-    cands = [c for c in cands if not c.needs_cue or cues]
+    if cues and any(c.needs_cue for c in cands):
+        # A common word after a title: "Mr. Green" always, "Secretary French" only if
+        # the person was a secretary.
+        honorific = any(cue in _HONORIFICS for cue in cues)
+        roles = [re.compile(rf"\b{cue.lower()}\b") for cue in cues if cue not in _HONORIFICS]
+        if m.surface in _COMMON:
+            roles = []  # "Secretary French would": an everyday word wants "Mr." before it
+        cands = [
+            c
+            for c in cands
+            if not c.needs_cue or honorific or any(r.search(c.label.lower()) for r in roles)
+        ]
+    else:
+        cands = [c for c in cands if not c.needs_cue]
     kept = [c for c in cands if _era_ok(c, year)]
     if kept or any(c.is_partial for c in cands):
         cands = kept
@@ -475,7 +489,7 @@ def _choose(
         # Narrow by each title word, the nearest first ("State Secretary Dulles": Secretary).
         narrowed = cands
         for cue in cues:
-            if cue in {"Mr", "Mrs", "Miss", "Dr", "Sir", "Madame", "Mme"}:
+            if cue in _HONORIFICS:
                 continue
             pattern = re.compile(rf"\b{re.escape(cue.lower())}\b")
             hits = [c for c in narrowed if pattern.search(c.label.lower())]
