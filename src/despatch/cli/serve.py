@@ -11,6 +11,11 @@ from despatch.cli._app import app, console, state
 from despatch.errors import ConfigError, DespatchError
 from despatch.settings import setting_default
 
+# Idle keep-alive connections stay open this long. Uvicorn's default (5 s) closes
+# connections under heavy load at the moment a client reuses them (a reset instead of a
+# response); browsers and proxies keep connections for a minute or more.
+KEEP_ALIVE_SECONDS = 75
+
 
 def _default_port() -> int:
     raw = setting_default("port") or "8000"
@@ -88,9 +93,16 @@ def serve(
             port=port,
             workers=workers,
             log_level=log_level,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         return
     try:
-        uvicorn.run(create_app(store, settings), host=host, port=port, log_level=log_level)
+        uvicorn.run(
+            create_app(store, settings),
+            host=host,
+            port=port,
+            log_level=log_level,
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        )
     finally:
         store.close()
