@@ -248,3 +248,17 @@ def test_arbitrary_text_never_crashes(text: str, volume: str | None) -> None:
         source = text if s.note is None else notes[s.note]
         assert 0 <= s.start < s.end <= len(source) and source[s.start : s.end] == s.text
     Document.from_json(out.to_json())
+
+
+def test_enrich_records_waits_for_the_volume_lists() -> None:
+    from despatch.enrich import enrich_records
+    from tests.conftest import TEI_V30
+
+    records = list(read_path(TEI_V30))
+    assert isinstance(records[-1], Volume)  # the TEI reader yields the volume last
+    out = list(enrich_records(records))
+    assert [type(r) for r in out] == [type(r) for r in records]
+    d5 = next(r for r in out if isinstance(r, Document) and r.id.endswith("/d5"))
+    popple = next(s for s in d5.spans if s.text == "Popple")
+    assert popple.key == "p_PPM1"  # from the volume's List of Persons
+    assert popple.label and popple.label.startswith("Popple, Paul M., Officer in Charge")

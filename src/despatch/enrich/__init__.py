@@ -7,6 +7,7 @@ from despatch.enrich.references import (
     ReferenceLookup,
     SerialCandidate,
     enrich_document,
+    enrich_records,
     find_references,
     resolve_references,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "SerialCandidate",
     "StoreLookup",
     "enrich_document",
+    "enrich_records",
     "find_references",
     "resolve_references",
 ]

@@ -27,6 +27,7 @@ that overlaps one of them only fills the fields it lacks.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -626,12 +627,40 @@ def enrich_document(
     return out
 
 
+def enrich_records(
+    records: Iterable[Document | Volume],
+    *,
+    authority: Authority | None = None,
+    lookup: ReferenceLookup | None = None,
+) -> Iterator[Document | Volume]:
+    """``enrich_document`` over the records of one file, in the reader's order.
+
+    The TEI reader yields a volume's ``Volume`` record (with its Lists of Persons and
+    Abbreviations) after its documents, so the documents of a file are held until the
+    file is read and then enriched with the volume's lists; a file of one plain-text
+    document costs nothing extra. Use one call per file (per reader call).
+    """
+    held: list[Document] = []
+    volumes: list[Volume] = []
+    for record in records:
+        if isinstance(record, Volume):
+            volumes.append(record)
+        else:
+            held.append(record)
+    by_id = {v.id: v for v in volumes}
+    for doc in held:
+        vol = by_id.get(doc.volume or "") or (volumes[0] if len(volumes) == 1 else None)
+        yield enrich_document(doc, authority=authority, volume=vol, lookup=lookup)
+    yield from volumes
+
+
 __all__ = [
     "DocumentIndex",
     "ReferenceLookup",
     "SerialCandidate",
     "document_day",
     "enrich_document",
+    "enrich_records",
     "file_date",
     "find_references",
     "merge_references",
