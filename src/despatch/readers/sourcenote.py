@@ -220,6 +220,9 @@ _ON_DATE = re.compile(
     r"November|December)\s+\d{1,2}(?:,\s*\d{4})?)\b(.*)$"
 )
 _LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+# the only characters split_sentences acts on: it jumps from one to the next
+_SENTENCE_CHARS = re.compile(r"[“()”.!?]")
+_SECURITY_SPLIT = re.compile(r"\s*[;—]\s*")
 _TITLE_WORDS = re.compile(
     r"^(?:Officer|Director|Deputy|Assistant|Acting|Chief|Special|Secretary|Under|Counselor|"
     r"Adviser|Advisor|Head|Member|Executive|Legal|Ambassador|Minister|Chairman|"
@@ -235,6 +238,10 @@ def split_sentences(text: str) -> list[str]:
     i = 0
     n = len(text)
     while i < n:
+        jump = _SENTENCE_CHARS.search(text, i)
+        if jump is None:
+            break
+        i = jump.start()
         ch = text[i]
         if ch in "“(":
             depth += 1
@@ -322,6 +329,8 @@ def parse_archival(citation: str) -> list[ArchivalSource]:
 
 
 def _split_sources(citation: str) -> list[str]:
+    if "(" not in citation and "“" not in citation:
+        return citation.split(";")  # nothing nested: every semicolon splits
     parts: list[str] = []
     depth = 0
     start = 0
@@ -338,6 +347,8 @@ def _split_sources(citation: str) -> list[str]:
 
 
 def _split_commas(text: str) -> list[str]:
+    if "(" not in text and "“" not in text:  # nothing nested: every comma splits
+        return [p for p in (part.strip() for part in text.split(",")) if p]
     parts: list[str] = []
     depth = 0
     start = 0
@@ -395,7 +406,7 @@ def _classify_security(sentence: str) -> tuple[str | None, str | None, list[str]
     body = sentence.strip().rstrip(".").strip()
     if not body or len(body) > 120:
         return None
-    parts = [p.strip() for p in re.split(r"\s*[;—]\s*", body) if p.strip()]
+    parts = [p.strip() for p in _SECURITY_SPLIT.split(body) if p.strip()]
     classification: str | None = None
     precedence: str | None = None
     handling: list[str] = []
