@@ -363,6 +363,10 @@ def build_global_lexicon(auth: Authority) -> Lexicon:
             lex.add(surface, Candidate(f"place:{pl.name}", "place", pl.name, label, TIER_PLACE))
     for p in auth.people:
         label = _person_label(p.name, p.identification)
+        # one candidate per person for all its full forms (70,000 surfaces share them)
+        full = Candidate(
+            p.key, "person", p.name, label, TIER_PERSON, p.first_year, p.last_year, p.n_volumes
+        )
         surnames: set[str] = set()
         main_words = set(re.findall(r"\w{3,}", p.name))
         for i, name in enumerate((p.name, *p.variants)):
@@ -371,30 +375,24 @@ def build_global_lexicon(auth: Authority) -> Lexicon:
             forms, surname = name_forms(name)
             for f in forms:
                 if len(f) > 3:
-                    lex.add(
-                        f,
-                        Candidate(
-                            p.key, "person", p.name, label, TIER_PERSON,
-                            p.first_year, p.last_year, p.n_volumes,
-                        ),
-                    )  # fmt: skip
+                    lex.add(f, full)
             if surname:
                 surnames.add(surname)
         if p.n_volumes < 1 and not p.key.startswith("people:extra-"):
             continue  # POCOM-only people: full names only
+        partial: dict[bool, Candidate] = {}
         for surname in surnames:
             if len(surname) < 3 or surname in _GIVEN or not surname[:1].isupper():
                 continue
             is_word = surname in _COMMON or surname in _FAMILY
             is_word = is_word or surname.lower() in auth.surname_words
-            lex.add(
-                surname,
-                Candidate(
+            if is_word not in partial:
+                partial[is_word] = Candidate(
                     p.key, "person", p.name, label, TIER_PERSON,
                     p.first_year, p.last_year, p.n_volumes,
                     is_partial=True, needs_cue=is_word,
-                ),
-            )  # fmt: skip
+                )  # fmt: skip
+            lex.add(surname, partial[is_word])
     return lex.freeze()
 
 
