@@ -123,6 +123,7 @@ _DOCUMENT = re.compile(
     r"Documents?\s+(?P<n>\d{1,4})\b(?![./]\d)"
     r"(?P<more>(?:(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)\d{1,4}\b)*)"
 )
+_DOCUMENT_IN = re.compile(r"Documents?\s+(\d{1,4}),?\s+(?:in|of)\s+(?:the\s+)?$")
 _FOOTNOTE_LEAD = re.compile(r"footnotes?\s+\d+,\s+$")
 _FRUS = re.compile(r"Foreign Relations(?: of the United States)?(?::\s*Diplomatic Papers)?")
 _FILE_SUFFIX = re.compile(r"/\d{1,2}[–-]\d{3,4}\b")
@@ -479,7 +480,12 @@ def _citations(
         cit = parse_volume_citation(text, word_end, authority=auth)
         if cit is not None:
             vol = cit.volume
-            target = f"{vol}/d{cit.document}" if vol and cit.document else None
+            number = cit.document
+            # "Document 15 in Foreign Relations, 1955–1957, vol. III": the number comes first
+            before = _DOCUMENT_IN.search(text, max(0, start - 32), start)
+            if before is not None and not is_ibid:
+                start, number = before.start(), number or before.group(1)
+            target = f"{vol}/d{number}" if vol and number else None
             out.append(
                 _ref("volume", text, start, cit.end, note, target_volume=vol,
                      target_page=cit.page, target=target)
