@@ -397,3 +397,31 @@ def test_store_lookup_resolves_through_any_archive() -> None:
     seed = enrich_document(seed_document())
     out = resolve_references(seed, ChainLookup(DocumentIndex([]), lookup))
     assert next(r for r in out.references if r.serial == "631").target == cited.id
+
+
+def test_1901_despatches_resolve_to_each_other() -> None:
+    # d51 (Hill to Rockhill) answers "your dispatch No. 22, of November 16 last" = d50;
+    # d59 recalls "my dispatch No. 461, of November 30 last" = d56 (TEI excerpt, 1901).
+    from despatch.enrich import enrich_records
+    from tests.conftest import TEI_1901
+
+    docs = [r for r in enrich_records(read_path(TEI_1901)) if isinstance(r, Document)]
+    index = DocumentIndex(docs)
+    resolved = {d.id: resolve_references(d, index) for d in docs}
+    d51 = [r for r in resolved["frus1901China/d51"].references if r.kind == "despatch"]
+    assert [(r.serial, r.date, r.target) for r in d51] == [
+        ("22", "1900-11-16", "frus1901China/d50")
+    ]
+    d59 = [r for r in resolved["frus1901China/d59"].references if r.kind == "despatch"]
+    assert [(r.serial, r.date, r.target) for r in d59] == [
+        ("461", "1900-11-30", "frus1901China/d56")
+    ]
+
+
+def test_serials_are_normalised() -> None:
+    from despatch.enrich.resolve import normalize_serial
+
+    assert normalize_serial("No. 435.]") == "435"
+    assert normalize_serial("A–12") == "A-12"
+    assert normalize_serial("634") == "634"
+    assert normalize_serial("none") is None
