@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from despatch.model import Document
-from despatch.search.fields import IndexedFields, index_fields, tokenize
+from despatch.search.fields import IndexedFields, fold, index_fields, tokenize
 from despatch.search.query import (
     KEYWORD_FIELDS,
     And,
@@ -55,6 +56,7 @@ _FREE_ORDER = ("title", "sender", "recipient", "notes", "body")
 _FIELD_SOURCE = {"from": "sender", "to": "recipient", "person": "persons", "place": "places"}
 _FIELD_COLUMN = {"from": "n_from", "to": "n_to", "person": "n_person", "place": "n_place"}
 _MAX_POSITIONS_PER_LEXEME = 16
+_TOKEN = re.compile(r"[^\W_]+")  # what search.fields.tokenize keeps
 _ALL_SOURCES = (*_FREE_ORDER, "persons", "places")
 
 
@@ -281,16 +283,14 @@ def _leaf(node: Word | Phrase | Prefix) -> _Part:
     if field in KEYWORD_FIELDS:
         lexeme = quote_lexeme(f"{field}={normalize_keyword(node.text)}")
         return _TsQuery(lexeme + (":*" if isinstance(node, Prefix) else ""), "ktsv")
-    tokens = tokenize(node.text)
     if isinstance(node, Prefix):
-        if not tokens:
+        # As the reference: the folded text must start a token, so a prefix with anything
+        # but letters and digits in it ("Kai-*") starts none.
+        stem = fold(node.text)
+        if not _TOKEN.fullmatch(stem):
             return _FALSE
-        if len(tokens) > 1:  # the parser refuses these; keep the meaning anyway
-            head = _phrase(tokens[:-1], field)
-            tail = _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[-1]) + ":*", _vector(field))
-            return _combine("and", [head, tail])
-        return _TsQuery(quote_lexeme(_lexeme_prefix(field) + tokens[0]) + ":*", _vector(field))
-    return _phrase(tokens, field)
+        return _TsQuery(quote_lexeme(_lexeme_prefix(field) + stem) + ":*", _vector(field))
+    return _phrase(tokenize(node.text), field)
 
 
 def _as_sql(part: _Part) -> _Sql:
@@ -352,11 +352,12 @@ def rank_query(query: Node) -> str | None:
     """The tsquery ``ts_rank`` scores by: any of the positive free-text terms."""
     lexemes: list[str] = []
     for term in positive_terms(query):
-        tokens = tokenize(term.text)
         if isinstance(term, Prefix):
-            lexemes.extend(quote_lexeme(t) + ":*" for t in tokens[-1:])
+            stem = fold(term.text)
+            if _TOKEN.fullmatch(stem):
+                lexemes.append(quote_lexeme(stem) + ":*")
         else:
-            lexemes.extend(quote_lexeme(t) for t in tokens)
+            lexemes.extend(quote_lexeme(t) for t in tokenize(term.text))
     lexemes = list(dict.fromkeys(lexemes))
     return " | ".join(lexemes) if lexemes else None
 
