@@ -25,6 +25,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import resource
 import sys
 import time
 from collections.abc import Iterator
@@ -112,6 +113,13 @@ def _write_volume(task: tuple[str, VolumeSpec, int, str, bool]) -> tuple[int, in
     return len(docs), size
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its waited-for children (the pool's workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def write_corpus(
     fmt: str,
     n_docs: int,
@@ -129,6 +137,7 @@ def write_corpus(
     specs = plan(n_docs, seed)
     tasks = [(fmt, s, seed, str(out), datelines) for s in specs]
     workers = workers or min(len(tasks), os.cpu_count() or 1)
+    cpu0 = _cpu_seconds()
     t0 = time.perf_counter()
     docs = size = 0
     if workers <= 1:
@@ -157,6 +166,7 @@ def write_corpus(
     if progress:
         print(file=sys.stderr)
     elapsed = time.perf_counter() - t0
+    cpu = _cpu_seconds() - cpu0
     summary: dict[str, object] = {
         "format": fmt,
         "documents": docs,
@@ -166,6 +176,9 @@ def write_corpus(
         "seconds": round(elapsed, 2),
         "docs_per_s": round(docs / elapsed),
         "workers": workers,
+        "cpu_seconds": round(cpu, 2),
+        "docs_per_cpu_s": round(docs / cpu) if cpu else None,
+        "loadavg": os.getloadavg(),
     }
     (out / "corpus.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     return summary
