@@ -425,3 +425,12 @@ def test_serials_are_normalised() -> None:
     assert normalize_serial("A–12") == "A-12"
     assert normalize_serial("634") == "634"
     assert normalize_serial("none") is None
+
+
+def test_enrich_records_resolves_within_the_file() -> None:
+    from despatch.enrich import enrich_records
+    from tests.conftest import TEI_1901
+
+    docs = {r.id: r for r in enrich_records(read_path(TEI_1901)) if isinstance(r, Document)}
+    (ref,) = [r for r in docs["frus1901China/d59"].references if r.kind == "despatch"]
+    assert (ref.target, ref.is_resolved) == ("frus1901China/d56", True)

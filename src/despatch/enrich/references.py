@@ -34,6 +34,7 @@ from datetime import date
 from despatch.enrich.authority import Authority, default_authority
 from despatch.enrich.entities import enrich_entities
 from despatch.enrich.resolve import (
+    ChainLookup,
     DocumentIndex,
     ReferenceLookup,
     SerialCandidate,
@@ -644,7 +645,9 @@ def enrich_records(
     The TEI reader yields a volume's ``Volume`` record (with its Lists of Persons and
     Abbreviations) after its documents, so the documents of a file are held until the
     file is read and then enriched with the volume's lists; a file of one plain-text
-    document costs nothing extra. Use one call per file (per reader call).
+    document costs nothing extra. References are then resolved among the file's own
+    documents (a volume's "Document 105", "my dispatch No. 461") and, when ``lookup`` is
+    given, against it as well. Use one call per file (per reader call).
     """
     held: list[Document] = []
     volumes: list[Volume] = []
@@ -654,9 +657,18 @@ def enrich_records(
         else:
             held.append(record)
     by_id = {v.id: v for v in volumes}
-    for doc in held:
-        vol = by_id.get(doc.volume or "") or (volumes[0] if len(volumes) == 1 else None)
-        yield enrich_document(doc, authority=authority, volume=vol, lookup=lookup)
+    enriched = [
+        enrich_document(
+            doc,
+            authority=authority,
+            volume=by_id.get(doc.volume or "") or (volumes[0] if len(volumes) == 1 else None),
+        )
+        for doc in held
+    ]
+    within = DocumentIndex(enriched)
+    chain: ReferenceLookup = within if lookup is None else ChainLookup(within, lookup)
+    for doc in enriched:
+        yield resolve_references(doc, chain)
     yield from volumes
 
 
