@@ -26,7 +26,7 @@ from despatch.store._rows import (
 )
 from despatch.store._tantivy import normalized_texts
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -96,8 +96,13 @@ def _v2(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN pages TEXT")
 
 
+def _v3(db: sqlite3.Connection) -> None:
+    # The notes' text and pages, for snippets of hits that are only in a note.
+    db.execute("ALTER TABLE documents ADD COLUMN notes TEXT")
+
+
 #: ``MIGRATIONS[n]`` takes an archive from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _v1, 1: _v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _v1, 1: _v2, 2: _v3}
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,7 @@ class Row:
     record: str  # the JSON record without the body text
     body: str  # the body text
     pages: str  # JSON [[page, offset], ...] of the body's page breaks
+    notes: str  # JSON [[text, page], ...] of the notes
     fields: IndexedFields
     first_page: str | None
     date_value: str | None
@@ -131,6 +137,7 @@ def row_of(doc: Document, fields: IndexedFields | None = None) -> Row:
         record=record,
         body=doc.text,
         pages=json.dumps([[b.page, b.offset] for b in doc.pages if b.note is None]),
+        notes=json.dumps([[n.text, n.page] for n in doc.notes]),
         fields=slim,
         first_page=doc.first_page,
         date_value=doc.date.value,
@@ -238,13 +245,14 @@ def write_rows(
             row.record,
             row.body,
             row.pages,
+            row.notes,
         )
         if old is None:
             cur = db.execute(
                 "INSERT INTO documents (hash, generation, volume, number, ord_a, ord_b, type, "
                 "day, sortday, year, date_value, title, sender, recipient, first_page, reader, "
-                "record, body, pages, id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "record, body, pages, notes, id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, row.doc_id),
             )
             key = cur.lastrowid
@@ -256,7 +264,7 @@ def write_rows(
                 "UPDATE documents SET hash = ?, generation = ?, volume = ?, number = ?, "
                 "ord_a = ?, ord_b = ?, type = ?, day = ?, sortday = ?, year = ?, "
                 "date_value = ?, title = ?, sender = ?, recipient = ?, first_page = ?, "
-                "reader = ?, record = ?, body = ?, pages = ? WHERE key = ?",
+                "reader = ?, record = ?, body = ?, pages = ?, notes = ? WHERE key = ?",
                 (*values, key),
             )
             db.execute("DELETE FROM doc_references WHERE source = ?", (row.doc_id,))

@@ -451,9 +451,11 @@ class LocalStore(Store):
         return load_record(record, body)
 
     def _notes_of(self, key: int) -> tuple[tuple[str, str | None], ...]:
-        (record,) = self.db.execute("SELECT record FROM documents WHERE key = ?", (key,)).fetchone()
-        notes = json.loads(record).get("notes", [])
-        return tuple((n.get("text", ""), n.get("page")) for n in notes)
+        (notes,) = self.db.execute("SELECT notes FROM documents WHERE key = ?", (key,)).fetchone()
+        if notes is not None:
+            return tuple((str(text), page) for text, page in json.loads(notes))
+        # A row from schema version 2: the notes are only in the record.
+        return tuple((n.text, n.page) for n in self._load_key(key).notes)
 
     def cited_by(self, doc_id: str) -> list[Citation]:
         from despatch.store._rows import citations_of
