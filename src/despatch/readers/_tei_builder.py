@@ -176,6 +176,15 @@ class TextBuilder:
         if start is not None and start < self.length:
             self.spans.append((start, self.length, span[0], span[1]))
 
+    def write_span(self, kind: str, key: str | None, text: str | None) -> None:
+        """``open_span``, ``write(text)`` and ``close_span`` in one call (a leaf element)."""
+        m: Mark = [None]
+        self._pending.append(m)
+        self.write(text)
+        start = m[0]
+        if start is not None and start < self.length:
+            self.spans.append((start, self.length, kind, key))
+
     def open_ref(self, target: str) -> OpenRef:
         """Start a reference at the next character."""
         m: Mark = [None]

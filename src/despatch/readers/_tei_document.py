@@ -231,7 +231,7 @@ def _build(
     # type, parties, serial, telegram details
     subtype = el.get("subtype") if el is not None else None
     doc_type = _document_type(title, subtype, headnote_title is not None)
-    senders, recipients = _heading.parties(title) if title else ([], [])
+    senders, recipients = _parties(title) if title else ([], [])
     senders, recipients = _tag_parties(senders, recipients, head_people)
     serial: str | None = None
     telegram: TelegramInfo | None = None
@@ -385,7 +385,30 @@ def _document_type(title: str, subtype: str | None, is_headnote: bool) -> Docume
         return DocumentType.EDITORIAL_NOTE
     if not title:
         return DocumentType.OTHER
-    return _heading.document_type(title)
+    kind = _TYPES.get(title)
+    if kind is None:
+        if len(_TYPES) > _CACHE_SIZE:
+            _TYPES.clear()
+        kind = _TYPES[title] = _heading.document_type(title)
+    return kind
+
+
+# Headings repeat within a volume (the same correspondents, hundreds of times): the
+# heading grammar runs once per distinct title. Cached parties are copied out, so no two
+# records share a Party.
+_CACHE_SIZE = 20_000
+_TYPES: dict[str, DocumentType] = {}
+_PARTIES: dict[str, tuple[list[Party], list[Party]]] = {}
+
+
+def _parties(title: str) -> tuple[list[Party], list[Party]]:
+    found = _PARTIES.get(title)
+    if found is None:
+        if len(_PARTIES) > _CACHE_SIZE:
+            _PARTIES.clear()
+        found = _PARTIES[title] = _heading.parties(title)
+    senders, recipients = found
+    return [records.copy(p) for p in senders], [records.copy(p) for p in recipients]
 
 
 def _tag_parties(

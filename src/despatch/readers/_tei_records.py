@@ -66,6 +66,16 @@ def construct(cls: type[M], /, **values: Any) -> M:
     return _fill(_new(cls), data, set(values))
 
 
+def copy(model: M) -> M:
+    """A shallow copy of ``model`` (as ``model_copy()``, without its overhead)."""
+    m = _new(type(model))
+    _set(m, "__dict__", dict(model.__dict__))
+    _set_fields_set(m, set(model.__pydantic_fields_set__))
+    _set_extra(m, None)
+    _set_private(m, None)
+    return m
+
+
 def _fill(m: M, data: dict[str, Any], fields_set: set[str]) -> M:
     _set(m, "__dict__", data)
     _set_fields_set(m, fields_set)

@@ -233,6 +233,9 @@ class TextWalker:
 
     def inline_text(self, el: Any) -> str:
         """The normalised text of an element without its notes (for heads, datelines)."""
+        if not len(el):  # no markup inside: its text alone
+            text = el.text
+            return " ".join(text.split()) if text else ""
         parts: list[str] = []
         self._collect(el, parts)
         return norm("".join(parts))
@@ -272,15 +275,12 @@ class TextWalker:
                 value = child.get(attr) or (child.get("corresp") if attr == "ref" else None)
                 if name == "gloss" and not value:
                     self._children(b, child, kind)
-                else:
+                elif len(child):
                     span = b.open_span(skind, _key(value))
-                    if len(child):
-                        self._children(b, child, kind)
-                    else:
-                        text = child.text
-                        if text:
-                            b.write(text)
+                    self._children(b, child, kind)
                     b.close_span(span)
+                else:
+                    b.write_span(skind, _key(value), child.text)
             else:
                 self._node(b, child, kind, block_context=False)
             tail = child.tail
