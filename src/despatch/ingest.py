@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import multiprocessing
 import os
 import time
 import tomllib
@@ -314,7 +315,9 @@ def _parsed_stream(sources: Sequence[_Source], workers: int) -> Iterator[list[_P
         for task in tasks:
             yield _parse_task(task)
         return
-    executor: Executor = ProcessPoolExecutor(max_workers=workers)
+    # Not fork: the writer (this process) holds SQLite and tantivy handles and threads.
+    context = multiprocessing.get_context("forkserver")
+    executor: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         # Keep a bounded window of tasks in flight so memory stays flat in corpus size.
         window = workers * 3
