@@ -286,3 +286,20 @@ def test_keyboard_opens_a_footnote(server: str, page: object) -> None:
     assert pg.locator(".fn-pop").count() == 1  # type: ignore[attr-defined]
     pg.keyboard.press("Escape")  # type: ignore[attr-defined]
     assert pg.locator(".fn-pop").count() == 0  # type: ignore[attr-defined]
+
+
+def test_brush_the_year_histogram(server: str, page: object) -> None:
+    pg = page
+    pg.goto(f"{server}/search?q=China")  # type: ignore[attr-defined]
+    first = pg.locator('.histogram-fig a.bar-link[data-label="1901"] rect.hit')  # type: ignore[attr-defined]
+    last = pg.locator('.histogram-fig a.bar-link[data-label="1958"] rect.hit')  # type: ignore[attr-defined]
+    a, b = first.bounding_box(), last.bounding_box()
+    assert a and b
+    pg.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)  # type: ignore[attr-defined]
+    pg.mouse.down()  # type: ignore[attr-defined]
+    pg.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)  # type: ignore[attr-defined]
+    pg.mouse.up()  # type: ignore[attr-defined]
+    pg.wait_for_url("**date%3A1901..1958**")  # type: ignore[attr-defined]
+    assert _q(pg.url) == "China date:1901..1958"  # type: ignore[attr-defined]
+    years = {d[:4] for d in pg.locator("ol.hits time").all_inner_texts()}  # type: ignore[attr-defined]
+    assert years and years <= {str(y) for y in range(1901, 1959)}
