@@ -401,8 +401,25 @@ def _parse_one_source(text: str) -> ArchivalSource:
     return src
 
 
+_SECURITY_CACHE: dict[str, tuple[str | None, str | None, tuple[str, ...]] | None] = {}
+
+
 def _classify_security(sentence: str) -> tuple[str | None, str | None, list[str]] | None:
     """Read a security line; None when the sentence is not one."""
+    # the same few captions ("Secret; Priority.") recur in every volume: read each once
+    try:
+        known = _SECURITY_CACHE[sentence]
+    except KeyError:
+        if len(_SECURITY_CACHE) > 20_000:
+            _SECURITY_CACHE.clear()
+        found = _read_security(sentence)
+        known = _SECURITY_CACHE[sentence] = (
+            None if found is None else (found[0], found[1], tuple(found[2]))
+        )
+    return None if known is None else (known[0], known[1], list(known[2]))
+
+
+def _read_security(sentence: str) -> tuple[str | None, str | None, list[str]] | None:
     body = sentence.strip().rstrip(".").strip()
     if not body or len(body) > 120:
         return None
