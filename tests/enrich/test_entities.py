@@ -262,3 +262,14 @@ def test_enrich_records_waits_for_the_volume_lists() -> None:
     popple = next(s for s in d5.spans if s.text == "Popple")
     assert popple.key == "p_PPM1"  # from the volume's List of Persons
     assert popple.label and popple.label.startswith("Popple, Paul M., Officer in Charge")
+
+
+def test_store_entity_falls_back_to_the_bundled_tables() -> None:
+    from despatch.errors import NotFound
+    from despatch.store.memory import MemoryStore
+
+    store = MemoryStore()
+    assert store.entity("people:107127").name == "Khrushchev, Nikita Sergeyevich"
+    assert store.entity("place:Moscow").kind == "place"
+    with pytest.raises(NotFound):
+        store.entity("people:0")

@@ -131,6 +131,24 @@ class Store(ABC):
     def authority(self, key: str, *, volume: str | None = None) -> AuthorityEntry:
         """A person or term by authority key (``p_KNS1``); raises ``NotFound``."""
 
+    def entity(self, key: str, *, volume: str | None = None) -> AuthorityEntry:
+        """Any entity key a span carries: a volume's (``p_KNS1``) or the bundled tables'.
+
+        Enrichment labels spans with ``people:107127``, ``term:CINCPAC`` and
+        ``place:Moscow`` too; those come from ``despatch.enrich.authority``. Raises
+        ``NotFound``.
+        """
+        from despatch.enrich.authority import default_authority
+        from despatch.errors import NotFound
+
+        try:
+            return self.authority(key, volume=volume)
+        except NotFound:
+            entry = default_authority().entry(key, volume=volume)
+            if entry is None:
+                raise
+            return entry
+
     @abstractmethod
     def search(
         self,
