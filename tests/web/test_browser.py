@@ -278,6 +278,11 @@ def test_phone_width_and_charts(server: str, browser: object) -> None:
     pg.screenshot(path=str(SHOTS / "10-network.png"))
     pg.goto(f"{server}/volumes/frus1958-60v19")
     pg.screenshot(path=str(SHOTS / "11-volume.png"))
+    pg.goto(f"{server}/persons/p_KNS1?volume=frus1958-60v19")
+    assert "Khrushchev" in pg.locator("h1").inner_text()
+    pg.screenshot(path=str(SHOTS / "12-person.png"))
+    pg.goto(f"{server}/")
+    pg.screenshot(path=str(SHOTS / "13-landing.png"), full_page=True)
     context.close()
 
 

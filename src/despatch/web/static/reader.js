@@ -36,7 +36,8 @@
     var more = document.createElement("a");
     more.href = "#" + noteId;
     more.className = "fn-goto small";
-    more.textContent = " (in the notes)";
+    more.textContent = "in the notes ↓";
+    pop.appendChild(document.createTextNode(" "));
     pop.appendChild(more);
     var sup = marker.closest(".fnref") || marker;
     sup.insertAdjacentElement("afterend", pop);
