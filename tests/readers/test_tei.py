@@ -445,3 +445,16 @@ def test_reference_targets(target: str, expected: dict[str, str]) -> None:
 
     got = parse_target(target, "frus1958-60v19")
     assert {k: got.get(k) for k in expected} == expected
+
+
+def test_notes_without_a_month_name_are_not_searched_for_dates() -> None:
+    # _tei_document skips find_dates on notes its month-name regex does not match: that
+    # holds only while every pattern find_dates uses requires readers.dates._MONTH
+    from despatch.readers import _tei_document, dates
+
+    for rx in (dates._MDY, dates._DMY, dates._MD):
+        assert dates._MONTH in rx.pattern
+    assert _tei_document._MONTH_NAME.pattern == dates._MONTH
+    assert dates.find_dates("telegram 631 of 19 Sept. 1958; see 4 Oct 1958", default_year=1958)
+    assert not _tei_document._MONTH_NAME.search("telegram 631; see 4 Oct 1958")
+    assert not dates.find_dates("telegram 631; see 4 Oct 1958", default_year=1958)

@@ -126,22 +126,24 @@ class TextBuilder:
             return
         if "  " in core or not core.isprintable():
             core = " ".join(core.split())
+        parts = self._parts
+        length = self.length
         if not self._open:
-            if self.length:
-                self._parts.append("\n\n")
-                self.length += 2
-            self._start = self.length
+            if length:
+                parts.append("\n\n")
+                length += 2
+            self._start = length
             self._open = True
         elif self._space or text[0].isspace():
-            self._parts.append(" ")
-            self.length += 1
-        if self._pending:
-            length = self.length
-            for m in self._pending:
+            parts.append(" ")
+            length += 1
+        pending = self._pending
+        if pending:
+            for m in pending:
                 m[0] = length
-            self._pending.clear()
-        self._parts.append(core)
-        self.length += len(core)
+            pending.clear()
+        parts.append(core)
+        self.length = length + len(core)
         self._space = text[-1].isspace()
 
     @property

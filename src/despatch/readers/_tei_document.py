@@ -27,6 +27,7 @@ from despatch.model import (
     TelegramInfo,
 )
 from despatch.readers import _tei_records as records
+from despatch.readers import dates as _dates
 from despatch.readers import heading as _heading
 from despatch.readers._tei_dates import DateReading
 from despatch.readers._tei_records import construct
@@ -67,6 +68,8 @@ class VolumeContext:
 
 _TELEGRAPHIC = {DocumentType.TELEGRAM, DocumentType.AIRGRAM, DocumentType.CABLEGRAM}
 _NUMBERED_HEAD = re.compile(r"^(?P<n>\d+[A-Za-z]?)\.\s+")
+# every pattern of readers.dates.find_dates names a month: a note without one is skipped
+_MONTH_NAME = re.compile(_dates._MONTH)
 _DESPATCH_NO = re.compile(r"^\[?No\.\s*(?P<n>\d+[A-Za-z]?)\b")
 
 
@@ -309,8 +312,8 @@ def _mentioned_dates(
         if ev is not None:
             reading.evidence.append(ev)
     for note in notes:
-        if note.kind == "source":
-            continue
+        if note.kind == "source" or not _MONTH_NAME.search(note.text):
+            continue  # every date find_dates reads names its month
         for _start, _end, iso, words in find_dates(note.text, default_year=year):
             reading.evidence.append(
                 DateEvidence(
