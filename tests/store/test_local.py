@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import tantivy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from despatch.errors import IntegrityError, NotFound, SchemaMismatch
 from despatch.model import Document, Note, PageBreak, Party
@@ -234,3 +236,46 @@ def test_prefix_by_regex_and_by_term_dictionary_agree(
     by_regex = searcher.search(tq.to_tantivy(schema, ast), 100).count
     by_terms = searcher.search(tq.to_tantivy(schema, ast, expand), 100).count
     assert by_regex == by_terms
+
+
+_WORDS = ["taiwan", "quemoy", "chiang", "kai-shek", "peking", "the", "boxers", "soviet", "zzz"]
+_leaf = st.one_of(
+    st.sampled_from(_WORDS),
+    st.sampled_from(['"the soviet"', '"chiang kai-shek"', "khrush*", "t*"]),
+    st.sampled_from(
+        [
+            "from:moscow",
+            "to:taipei",
+            "type:telegram",
+            "type:despatch",
+            "year:1958",
+            "date:1958-09-19..1958-09-20",
+            "date:..1901",
+            "classification:secret",
+            "precedence:priority",
+            "volume:frus1964-68v30",
+            "file:793*",
+            "person:dulles",
+            "place:peking",
+        ]
+    ),
+)
+_query_text = st.recursive(
+    _leaf,
+    lambda inner: st.one_of(
+        st.builds(lambda q: f"-({q})", inner),
+        st.lists(inner, min_size=2, max_size=3).map(lambda qs: "(" + " ".join(qs) + ")"),
+        st.lists(inner, min_size=2, max_size=3).map(lambda qs: "(" + " OR ".join(qs) + ")"),
+    ),
+    max_leaves=6,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=_query_text)
+def test_random_queries_match_the_reference(loaded_local_store: LocalStore, query: str) -> None:
+    from tests.store.suite import all_ids, reference_store
+
+    assert all_ids(loaded_local_store, query) == all_ids(reference_store(), query), query
