@@ -294,3 +294,18 @@ January 2, 1950</date></dateline><p>Upload test text about Quemoy.</p></div></bo
             assert bad.json()["failed"] and bad.json()["added"] == 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("key", "kind", "name"),
+    [("place:Taiwan", "place", "Taiwan"), ("term:NSC", "term", "NSC")],
+)
+def test_entity_keys_from_despatch_tables(
+    client: TestClient, key: str, kind: str, name: str
+) -> None:
+    r = client.get(f"/api/persons/{key}")
+    assert r.status_code == 200, r.text
+    entry = r.json()["entry"]
+    assert entry["kind"] == kind and entry["name"] == name
+    page = client.get(f"/persons/{key}")
+    assert page.status_code == 200 and name in page.text

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from despatch.cite import format_citation
+from despatch.errors import NotFound
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.store.base import (
     ArchiveStats,
@@ -162,6 +163,24 @@ def citation_text(doc: Document, style: str, *, volume: Volume | None = None) ->
     return format_citation(doc, style, volume=volume)
 
 
+def authority_entry(store: Store, key: str, volume: str | None) -> AuthorityEntry:
+    """A person, term or place by the key its spans carry; raises ``NotFound``.
+
+    Keys from a volume's front matter (``p_KNS1``) are the archive's; the keys that
+    enrichment gives from despatch's own tables (``people:107516``, ``place:Taiwan``,
+    ``term:NSC``) are looked up in those tables.
+    """
+    try:
+        return store.authority(key, volume=volume)
+    except NotFound:
+        from despatch.enrich.authority import default_authority
+
+        entry = default_authority().entry(key, volume=volume)
+        if entry is None:
+            raise
+        return entry
+
+
 def person_query(entry: AuthorityEntry) -> str:
     """The search that finds documents naming an authority entry.
 
@@ -289,7 +308,7 @@ def person(
 ) -> PersonDetail:
     """An authority entry (``p_KNS1``) and the documents that name it, by date."""
     store = store_of(request)
-    entry = store.authority(key, volume=volume)
+    entry = authority_entry(store, key, volume)
     query, res = person_documents(store, entry, limit=limit, offset=offset)
     return PersonDetail(entry=entry, query=query, total=res.total, documents=res.hits)
 
@@ -401,6 +420,7 @@ async def ingest(
 
 __all__ = [
     "CITATION_FORMATS",
+    "authority_entry",
     "ingest_router",
     "person_documents",
     "router",

@@ -22,7 +22,13 @@ from despatch.errors import DespatchError, QueryError
 from despatch.model import Document, Party
 from despatch.store.base import FACET_FIELDS, FacetValue, SearchResults, Store
 from despatch.web import charts
-from despatch.web.api import CITATION_FORMATS, citation_text, person_documents, volumes_of
+from despatch.web.api import (
+    CITATION_FORMATS,
+    authority_entry,
+    citation_text,
+    person_documents,
+    volumes_of,
+)
 from despatch.web.app import MAX_LIMIT, PROBLEM_TYPES, WebSettings
 from despatch.web.markup import (
     Identities,
@@ -373,7 +379,7 @@ def person_page(
 ) -> Response:
     """A person or term: identity, and the documents that name them by date."""
     store = _store(request)
-    entry = store.authority(key, volume=volume)
+    entry = authority_entry(store, key, volume)
     size = 50
     query, res = person_documents(
         store, entry, limit=size, offset=min((page - 1) * size, MAX_PAGE_OFFSET)
