@@ -28,10 +28,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from datetime import date
 
+from despatch.enrich._scan import (
+    _DATE,
+    _MONTH,
+    _anchored,
+    _ref,
+    file_date,
+    resolve_date,
+)
 from despatch.enrich.authority import Authority, default_authority
+from despatch.enrich.citations import Cite, files_in, find_citations, source_of
 from despatch.enrich.entities import enrich_entities
 from despatch.enrich.resolve import (
     ChainLookup,
@@ -40,27 +48,8 @@ from despatch.enrich.resolve import (
     SerialCandidate,
     resolve_references,
 )
-from despatch.enrich.volumes import parse_volume_citation
 from despatch.model import Document, Reference, Volume
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
-)
-_DATE = (
-    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+1[789]\d\d)?"
-    rf"|\d{{1,2}}\s+{_MONTH}(?:,?\s+1[789]\d\d)?)"
-)
-_DATE_PARTS = re.compile(
-    r"(?:(?P<m1>[A-Za-z]+)\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})\s+(?P<m2>[A-Za-z]+)\.?)"
-    r"(?:,?\s+(?P<y>1[789]\d\d))?"
-)
 # A post or place after "from"/"to": capitalised words, not a month ("Warsaw, September").
 _PLACE = rf"(?:the\s+)?(?!{_MONTH}\b)[A-Z][\w’'-]*(?:\s+(?!{_MONTH}\b)[A-Z][\w’'-]*){{0,2}}"
 _WHEN = rf"(?:,?\s+(?:of\s+|dated\s+|on\s+)?(?P<date>{_DATE})(?P<last>\s+last)?)?"
@@ -124,76 +113,7 @@ _DOCUMENT = re.compile(
     r"Documents?\s+(?P<n>\d{1,4})\b(?![./]\d)"
     r"(?P<more>(?:(?:\s*,\s*|\s+and\s+|\s*,\s+and\s+)\d{1,4}\b)*)"
 )
-_DOCUMENT_IN = re.compile(r"Documents?\s+(\d{1,4}),?\s+(?:in|of)\s+(?:the\s+)?$")
 _FOOTNOTE_LEAD = re.compile(r"footnotes?\s+\d+,\s+$")
-_FRUS = re.compile(r"Foreign Relations(?: of the United States)?(?::\s*Diplomatic Papers)?")
-_FILE_SUFFIX = re.compile(r"/\d{1,2}[–-]\d{3,4}\b")
-_FILE = re.compile(
-    r"(?P<file>\d{3}(?:\.\d+[A-Z]?)+(?:[-–][A-Z]{1,4})?/(?P<m>\d{1,2})[–-](?P<dy>\d{3,4}))\b"
-)
-_FILE_HEAD = re.compile(r"\d{3}(?:\.\d+[A-Z]?)+(?:[-–][A-Z]{1,4})?$")
-_SUBJECT_FILE = re.compile(
-    r"(?:POL|DEF|ORG|AID|FN|FT|INCO|PET|SOC|CSM|CUL|INT|LEG|PS|SCI|E)\s+\d+(?:[-–]\d+)*"
-    r"(?:\s+[A-Z][A-Z]+(?:[–-][A-Z]+)*)?"
-)
-_REPOSITORY = re.compile(
-    r"(?:Department of State|National Archives|Washington National Records Center|"
-    r"Central Intelligence Agency|Department of Defense|[A-Z][\w.]*(?: [A-Z][\w.]*)* Library)"
-)
-
-
-def _positions(text: str, literals: tuple[str, ...]) -> list[int]:
-    """Where any of ``literals`` occurs in ``text``, in order."""
-    out: list[int] = []
-    for lit in literals:
-        at = text.find(lit)
-        while at >= 0:
-            out.append(at)
-            at = text.find(lit, at + 1)
-    if len(literals) > 1:
-        out.sort()
-    return out
-
-
-def _anchored(
-    text: str, literals: tuple[str, ...], full: re.Pattern[str], lead: re.Pattern[str] | None
-) -> list[tuple[int, re.Match[str], str | None]]:
-    """Matches of ``full`` from the start of each word containing an anchor literal.
-
-    Returns (start, match, lead word) where ``start`` includes the lead ("your telegram").
-    """
-    out: list[tuple[int, re.Match[str], str | None]] = []
-    limit = -1
-    for at in _positions(text, literals):
-        s = at
-        while s > 0 and text[s - 1].isalpha():
-            s -= 1
-        if s < limit:
-            continue
-        m = full.match(text, s)
-        if m is None:
-            continue
-        start, word = s, None
-        if lead is not None:
-            lm = lead.search(text, max(0, s - 32), s)
-            if lm is not None:
-                start, word = lm.start(), lm.group(0).strip()
-        out.append((start, m, word))
-        limit = m.end()
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Cite:
-    """The last citation an ibid can refer to."""
-
-    source: str | None = None
-    file_number: str | None = None
-    volume: str | None = None
-    page: str | None = None
-    is_frus: bool = False
-
-
 # --------------------------------------------------------------------------- dates
 
 
@@ -212,47 +132,13 @@ def document_day(doc: Document) -> date | None:
             except ValueError:
                 continue
     for text in (doc.text, *(n.text for n in doc.notes)):
-        for _s, _e, _number, fdate in _files(text):
+        for _s, _e, _number, fdate in files_in(text):
             if fdate:
                 return date.fromisoformat(fdate)
     for value in candidates:
         if value and value[:4].isdigit():
             return date(int(value[:4]), 7, 1)
     return None
-
-
-def resolve_date(text: str, around: date | None) -> str | None:
-    """ISO date of "September 19" / "19 September 1958", nearest to ``around`` if no year."""
-    m = _DATE_PARTS.search(text)
-    if m is None:
-        return None
-    month = MONTHS.get((m.group("m1") or m.group("m2") or "").lower().rstrip("."))
-    day = int(m.group("d1") or m.group("d2") or 0)
-    if month is None:
-        return None
-    if m.group("y"):
-        years = [int(m.group("y"))]
-    elif around is not None:
-        years = [around.year, around.year - 1, around.year + 1]
-    else:
-        return f"--{month:02d}-{day:02d}"  # ISO 8601 for a day without its year
-    best: date | None = None
-    for y in years:
-        try:
-            d = date(y, month, day)
-        except ValueError:
-            continue
-        if best is None or (around and abs((d - around).days) < abs((best - around).days)):
-            best = d
-    return best.isoformat() if best else None
-
-
-def file_date(month: str, day_year: str) -> str | None:
-    """The filing date of a decimal file suffix: ``9``, ``1958`` → ``1958-09-19``."""
-    try:
-        return date(1900 + int(day_year[-2:]), int(month), int(day_year[:-2])).isoformat()
-    except ValueError:
-        return None
 
 
 # --------------------------------------------------------------------------- posts
@@ -286,21 +172,6 @@ def _post_side(doc: Document) -> str | None:
 
 
 # --------------------------------------------------------------------------- finders
-
-
-def _ref(
-    kind: str, text: str, start: int, end: int, note: str | None, **fields: object
-) -> Reference:
-    """A reference over ``text[start:end]`` (trailing commas and spaces trimmed)."""
-    cited = text[start:end].rstrip(" ,")
-    values: dict[str, object] = {
-        "text": cited, "kind": kind, "start": start, "end": start + len(cited), "note": note,
-        "target": None, "target_volume": None, "target_page": None, "serial": None,
-        "place": None, "date": None, "is_resolved": False, "destination": None,
-        "source": None, "file_number": None,
-    }  # fmt: skip
-    values.update(fields)
-    return Reference(**values)
 
 
 def _who_place(doc: Document, who: str | None) -> str | None:
@@ -411,117 +282,6 @@ def _documents(text: str, note: str | None, doc: Document) -> list[Reference]:
     return out
 
 
-def _source_before(text: str, at: int) -> str | None:
-    """The archive named before a file number in the same citation."""
-    lo = max(text.rfind("(", 0, at), text.rfind(";", 0, at), text.rfind(". ", 0, at))
-    chunk = text[lo + 1 : at].strip(" ,:")
-    if not chunk or re.fullmatch(r"[Ii]bid\.?", chunk):
-        return None
-    m = _REPOSITORY.search(chunk)
-    if m:
-        return chunk[m.start() :].strip(" ,")
-    if chunk.startswith("Source:"):
-        chunk = chunk[7:].strip()
-    return chunk if len(chunk) <= 80 and chunk[:1].isupper() else None
-
-
-def _files(text: str) -> list[tuple[int, int, str, str | None]]:
-    """(start, end, file number, filing date) of the files cited in ``text``."""
-    out: list[tuple[int, int, str, str | None]] = []
-    for sm in _FILE_SUFFIX.finditer(text):
-        head = _FILE_HEAD.search(text, max(0, sm.start() - 24), sm.start())
-        if head is None:
-            continue
-        m = _FILE.match(text, head.start())
-        if m is None or (head.start() > 0 and text[head.start() - 1].isalnum()):
-            continue
-        out.append((m.start(), m.end(), m.group("file"), file_date(m.group("m"), m.group("dy"))))
-    for at in _positions(text, ("Files, ",)):
-        m = _SUBJECT_FILE.match(text, at + 7)
-        if m is not None:
-            out.append((m.start(), m.end(), m.group(0), None))
-    return out
-
-
-def _citations(
-    text: str, note: str | None, doc: Document, chain: _Cite, auth: Authority, own_files: set[str]
-) -> tuple[list[Reference], _Cite]:
-    """Files, FRUS volumes and ibids of one text, in order, following the ibid chain."""
-    events: list[tuple[int, str, int, str | None, str | None]] = []
-    for s, e, file_number, fdate in _files(text):
-        events.append((s, "file", e, file_number, fdate))
-    for at in _positions(text, ("Foreign Relations", "ibid.", "Ibid.")):
-        events.append((at, "frus", at, None, None))
-    events.sort(key=lambda t: t[0])
-    out: list[Reference] = []
-    consumed = -1
-    for start, what, end, number, fdate in events:
-        if start < consumed:
-            continue
-        if what == "file" and number is not None:
-            ibid = re.search(r"[Ii]bid\.,?\s*$", text[max(0, start - 8) : start]) is not None
-            source = chain.source if ibid else _source_before(text, start)
-            chain = _Cite(source=source or chain.source, file_number=number)
-            if number in own_files and note is not None and _is_source_note(doc, note):
-                continue  # the document's own archival source, already on the record
-            out.append(
-                _ref("file", text, start, end, note, file_number=number, source=source,
-                     date=fdate)
-            )  # fmt: skip
-            continue
-        is_ibid = text.startswith(("ibid.", "Ibid."), start)
-        if start > 0 and text[start - 1].isalnum():
-            continue
-        word_end = start + 5
-        if not is_ibid:
-            fm = _FRUS.match(text, start)
-            if fm is None:
-                continue
-            word_end = fm.end()
-        cit = parse_volume_citation(text, word_end, authority=auth)
-        if cit is not None:
-            vol = cit.volume
-            number = cit.document
-            # "Document 15 in Foreign Relations, 1955–1957, vol. III": the number comes first
-            before = _DOCUMENT_IN.search(text, max(0, start - 32), start)
-            if before is not None and not is_ibid:
-                start, number = before.start(), number or before.group(1)
-            target = f"{vol}/d{number}" if vol and number else None
-            out.append(
-                _ref("volume", text, start, cit.end, note, target_volume=vol,
-                     target_page=cit.page, target=target)
-            )  # fmt: skip
-            chain = _Cite(volume=vol, page=cit.page, is_frus=True)
-            consumed = cit.end
-            continue
-        if not is_ibid:
-            continue
-        after = text[word_end : word_end + 24]
-        page = re.match(r",\s*pp?\.\s*(\d+)", after)
-        if page and chain.is_frus:
-            end = word_end + page.end()
-            out.append(
-                _ref("volume", text, start, end, note, target_volume=chain.volume,
-                     target_page=page.group(1))
-            )  # fmt: skip
-            chain = replace(chain, page=page.group(1))
-            consumed = end
-            continue
-        if re.match(r",\s*(?:\d{3}|[A-Z]{2,5}\s+\d)", after):
-            continue  # "Ibid., 793.00/9–2058": the file finder takes it with the chain
-        if chain.source is None and not chain.is_frus:
-            continue  # nothing to refer back to
-        out.append(
-            _ref("ibid", text, start, word_end, note, target_volume=chain.volume,
-                 target_page=chain.page, source=chain.source, file_number=chain.file_number)
-        )  # fmt: skip
-    return out, chain
-
-
-def _is_source_note(doc: Document, note_key: str) -> bool:
-    return any((n.id or n.n) == note_key and n.kind == "source" for n in doc.notes)
-
-
 def find_references(doc: Document, *, authority: Authority | None = None) -> list[Reference]:
     """Every citation in the body text and notes of ``doc``, in reading order.
 
@@ -532,8 +292,8 @@ def find_references(doc: Document, *, authority: Authority | None = None) -> lis
     day = document_day(doc)
     own_files = {a.file_number for a in doc.archival if a.file_number}
     first = next((a for a in doc.archival if a.file_number), None)
-    chain = _Cite(
-        source=_source_of(first.text, first.file_number or "") if first else None,
+    chain = Cite(
+        source=source_of(first.text, first.file_number or "") if first else None,
         file_number=first.file_number if first else None,
     )
     out: list[Reference] = []
@@ -544,19 +304,13 @@ def find_references(doc: Document, *, authority: Authority | None = None) -> lis
             continue
         refs = _telegrams(text, note, doc, day)
         refs += _despatches(text, note, doc, day)
-        cites, chain_after = _citations(text, note, doc, chain, auth, own_files)
+        cites, chain_after = find_citations(text, note, doc, chain, auth, own_files)
         if note is not None:
             chain = chain_after
         refs += cites
         refs += _documents(text, note, doc)
         out.extend(_drop_overlaps(refs))
     return out
-
-
-def _source_of(citation: str, file_number: str) -> str | None:
-    at = citation.find(file_number) if file_number else -1
-    head = citation[:at] if at >= 0 else citation
-    return head.strip(" ,") or None
 
 
 def _drop_overlaps(refs: list[Reference]) -> list[Reference]:
