@@ -309,3 +309,19 @@ def test_entity_keys_from_despatch_tables(
     assert entry["kind"] == kind and entry["name"] == name
     page = client.get(f"/persons/{key}")
     assert page.status_code == 200 and name in page.text
+
+
+def test_references_endpoint_lists_what_the_document_cites(
+    client: TestClient, sample_store: Store
+) -> None:
+    r = client.get("/api/documents/frus1958-60v19/d113/references")
+    assert r.status_code == 200
+    expected = [ref.model_dump() for ref in sample_store.get("frus1958-60v19/d113").references]
+    assert r.json() == expected
+    assert any(ref["target"] == "frus1958-60v19/d114" for ref in r.json())
+    assert_problem(
+        client.get("/api/documents/nope/references"),
+        404,
+        "not-found",
+        "/api/documents/nope/references",
+    )

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from despatch.cite import format_citation
 from despatch.errors import NotFound
-from despatch.model import AuthorityEntry, Document, Volume
+from despatch.model import AuthorityEntry, Document, Reference, Volume
 from despatch.store.base import (
     ArchiveStats,
     Citation,
@@ -236,6 +236,16 @@ def cited_by(request: Request, doc_id: str) -> list[Citation]:
     store = store_of(request)
     store.get(doc_id)  # 404 for an unknown document
     return store.cited_by(doc_id)
+
+
+@router.get(
+    "/documents/{doc_id:path}/references",
+    response_model=list[Reference],
+    summary="What this document cites",
+)
+def references(request: Request, doc_id: str) -> list[Reference]:
+    """The document's references (in its text and notes), resolved ones with their target."""
+    return store_of(request).get(doc_id).references
 
 
 @router.get(
