@@ -458,3 +458,36 @@ def test_notes_without_a_month_name_are_not_searched_for_dates() -> None:
     assert dates.find_dates("telegram 631 of 19 Sept. 1958; see 4 Oct 1958", default_year=1958)
     assert not _tei_document._MONTH_NAME.search("telegram 631; see 4 Oct 1958")
     assert not dates.find_dates("telegram 631; see 4 Oct 1958", default_year=1958)
+
+
+def test_unvalidated_records_are_the_validated_ones() -> None:
+    from despatch.model import DateEvidence, Note, PageBreak, Paragraph, Party, Span
+    from despatch.readers import _tei_records as records
+
+    span = {"start": 0, "end": 6, "kind": "person", "text": "Herter", "key": "p_HCA1",
+            "label": "Herter, Christian A.", "note": None}  # fmt: skip
+    assert records.span(**span) == Span(**span)
+    assert records.paragraph(start=0, end=9, pages=["231"], kind="p") == Paragraph(
+        start=0, end=9, pages=["231"], kind="p"
+    )
+    assert records.page_break(page="232", offset=4, facs=None, note="d110fn1") == PageBreak(
+        page="232", offset=4, note="d110fn1"
+    )
+    note = {"n": "0", "id": "d110fn0", "text": "Source: …", "kind": "source", "anchor": None,
+            "marker": "0", "page": "231"}  # fmt: skip
+    assert records.note(**note) == Note(**note)
+    # defaults and fields set as validation gives them; mutable defaults are not shared
+    ev = records.construct(DateEvidence, value="1958-09-19", source=DateSource.DATELINE)
+    assert ev == DateEvidence(value="1958-09-19", source=DateSource.DATELINE)
+    assert ev.model_fields_set == {"value", "source"}
+    a, b = records.construct(Document, id="x/d1"), records.construct(Document, id="x/d2")
+    assert a.spans is not b.spans and a == Document(id="x/d1")
+    party = Party(name="Mr. Hay", kind="person")
+    copied = records.copy(party)
+    assert copied == party and copied is not party
+    copied.entity = "p_HJ1"
+    assert party.entity is None
+    with pytest.raises(TypeError, match="required field 'value'"):
+        records.construct(DateEvidence, source=DateSource.DATELINE)
+    with pytest.raises(TypeError, match="unknown fields"):
+        records.construct(Party, name="x", nickname="y")
