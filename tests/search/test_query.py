@@ -251,3 +251,12 @@ def test_every_field_is_documented() -> None:
     assert module.__doc__ is not None
     for name in FIELDS:
         assert f"``{name}:" in module.__doc__
+
+
+def test_help_covers_every_field() -> None:
+    from despatch.search.query import FIELD_HELP
+
+    assert list(FIELD_HELP) == list(FIELDS)
+    for name, (example, _) in FIELD_HELP.items():
+        parse_query(example)
+        assert example.startswith(f"{name}:")

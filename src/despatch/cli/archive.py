@@ -40,15 +40,16 @@ class Sort(StrEnum):
 
 
 def _query_help() -> str:
-    """The query language's documentation, from the module docstring, for ``--help``."""
-    doc = query_module.__doc__ or ""
-    doc = doc.split("\nThe AST is")[0].split("\nAn empty query")[0]
-    doc = doc.replace("``", "")
-    doc = re.sub(r"^=+(\s+=+)*\s*$\n?", "", doc, flags=re.MULTILINE)
-    doc = doc.replace("[", "\\[")
-    # Keep the query language's layout: Typer re-wraps paragraphs unless they start with \b.
-    paragraphs = [p for p in doc.strip().split("\n\n") if p.strip()]
-    return "\n\n".join("\b\n" + p for p in paragraphs)
+    """The query language for ``despatch search --help`` (from ``search.query``)."""
+    syntax = query_module.SYNTAX_HELP
+    fields = [query_module.FIELD_HELP[f] for f in query_module.FIELDS]
+    width = max(len(e) for e, _ in [*syntax, *fields]) + 2
+    lines = ["\b", "The query language:"]
+    lines += [f"  {e.ljust(width)}{d}" for e, d in syntax]
+    lines += ["", 'Fields (field:value, field:"two words", field:(a OR b)):']
+    lines += [f"  {e.ljust(width)}{d}" for e, d in fields]
+    lines += ["", "Case and accents do not matter. '' matches every document."]
+    return "\n".join(lines).replace("[", "\\[")
 
 
 def _open(*, create: bool = False):  # type: ignore[no-untyped-def]

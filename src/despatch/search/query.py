@@ -103,6 +103,35 @@ FIELDS: tuple[str, ...] = (
 
 OPERATORS: tuple[str, ...] = ("AND", "OR", "NOT")
 
+#: The language in brief, for help screens: (what you type, what it finds).
+SYNTAX_HELP: tuple[tuple[str, str], ...] = (
+    ("Taiwan Quemoy", "both words (AND is the default)"),
+    ("Kai-shek", 'a phrase of its parts: "kai shek"'),
+    ('"brink of war"', "the words together, in this order"),
+    ("Khrushch*", "any word starting so"),
+    ("Quemoy OR Matsu", "either (a b OR c = a AND (b OR c))"),
+    ("-Quemoy, NOT Quemoy", "without"),
+    ("(a OR b) c", "grouping"),
+)
+#: Each field with an example and what it matches.
+FIELD_HELP: dict[str, tuple[str, str]] = {
+    "from": ("from:Moscow", "the sender, by name or post"),
+    "to": ("to:London", "the recipient, or a post also sent to"),
+    "type": ("type:telegram", "despatch, memorandum, letter, … (memo*)"),
+    "date": ("date:1958-09..1958-10", "dated in range (1958, 1958-09, ..1960)"),
+    "year": ("year:1958", "dated in that year"),
+    "classification": ('classification:"top secret"', "the whole marking"),
+    "precedence": ("precedence:niact", "the precedence"),
+    "volume": ("volume:frus1958-60v19", "documents of a volume"),
+    "number": ("number:110", "the document number in its volume"),
+    "telegram": ("telegram:634", "the telegram or despatch number"),
+    "person": ("person:Khrushchev", "a person named in it"),
+    "place": ("place:Warsaw", "a place named in it, or written at"),
+    "file": ("file:793.00", "an archival file number or its class"),
+    "id": ("id:frus1958-60v19/d110", "one document (or id:frus1958-60v19/*)"),
+}
+
+
 # --- the AST --------------------------------------------------------------------------
 
 
@@ -629,6 +658,7 @@ def positive_terms(query: Query) -> list[Word | Phrase | Prefix]:
 __all__ = [
     "DATE_FIELDS",
     "FIELDS",
+    "FIELD_HELP",
     "KEYWORD_FIELDS",
     "TEXT_FIELDS",
     "And",
@@ -640,6 +670,7 @@ __all__ = [
     "Phrase",
     "Prefix",
     "Query",
+    "SYNTAX_HELP",
     "QuerySyntaxError",
     "Word",
     "first_day",
