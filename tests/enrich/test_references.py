@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -434,3 +436,18 @@ def test_enrich_records_resolves_within_the_file() -> None:
     docs = {r.id: r for r in enrich_records(read_path(TEI_1901)) if isinstance(r, Document)}
     (ref,) = [r for r in docs["frus1901China/d59"].references if r.kind == "despatch"]
     assert (ref.target, ref.is_resolved) == ("frus1901China/d56", True)
+
+
+def test_enrich_records_keeps_what_a_failing_reader_gave() -> None:
+    from despatch.enrich import enrich_records
+    from despatch.errors import ParseError
+
+    def reader() -> Iterator[Document]:
+        yield _doc("See Document 108.", doc_id="frus1958-60v19/d107")
+        raise ParseError("truncated", path="v.xml", line=9)
+
+    out = enrich_records(reader())
+    first = next(out)
+    assert first.id == "frus1958-60v19/d107" and first.references
+    with pytest.raises(ParseError, match=r"v\.xml:9: truncated"):
+        next(out)

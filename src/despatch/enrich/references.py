@@ -401,15 +401,22 @@ def enrich_records(
     file is read and then enriched with the volume's lists; a file of one plain-text
     document costs nothing extra. References are then resolved among the file's own
     documents (a volume's "Document 105", "my dispatch No. 461") and, when ``lookup`` is
-    given, against it as well. Use one call per file (per reader call).
+    given, against it as well. Use one call per file (per reader call). If the reader
+    fails part-way, the documents it gave are still yielded before its error is raised.
     """
     held: list[Document] = []
     volumes: list[Volume] = []
-    for record in records:
-        if isinstance(record, Volume):
-            volumes.append(record)
-        else:
-            held.append(record)
+    failure: BaseException | None = None
+    try:
+        for record in records:
+            if isinstance(record, Volume):
+                volumes.append(record)
+            else:
+                held.append(record)
+    except Exception as exc:
+        # A reader that fails part-way (a truncated volume) still gave good documents:
+        # they are enriched and yielded first, then its error is raised as it came.
+        failure = exc
     by_id = {v.id: v for v in volumes}
     enriched = [
         enrich_document(
@@ -424,6 +431,8 @@ def enrich_records(
     for doc in enriched:
         yield resolve_references(doc, chain)
     yield from volumes
+    if failure is not None:
+        raise failure
 
 
 __all__ = [
