@@ -28,41 +28,51 @@ _new = object.__new__
 _set_fields_set = vars(BaseModel)["__pydantic_fields_set__"].__set__
 _set_extra = vars(BaseModel)["__pydantic_extra__"].__set__
 _set_private = vars(BaseModel)["__pydantic_private__"].__set__
-_FIELDS: dict[type[BaseModel], tuple[tuple[str, ...], tuple[tuple[str, Any, Any], ...]]] = {}
 
 
-def _fields(cls: type[BaseModel]) -> tuple[tuple[str, ...], tuple[tuple[str, Any, Any], ...]]:
-    info = cls.model_fields
-    fields = (
-        tuple(info),
-        tuple((name, f.default, f.default_factory) for name, f in info.items()),
-    )
-    _FIELDS[cls] = fields
-    return fields
+class _Shape:
+    """What ``construct`` needs to know of a model class, worked out once."""
+
+    __slots__ = ("factories", "names", "required", "template")
+
+    def __init__(self, cls: type[BaseModel]) -> None:
+        info = cls.model_fields
+        self.names = tuple(info)
+        # every field in declaration order: its default, or a placeholder to fill
+        self.template = {name: f.default for name, f in info.items()}
+        self.factories = tuple(
+            (name, f.default_factory) for name, f in info.items() if f.default_factory
+        )
+        self.required = tuple(
+            name
+            for name, f in info.items()
+            if f.default is PydanticUndefined and f.default_factory is None
+        )
+
+
+_SHAPES: dict[type[BaseModel], _Shape] = {}
 
 
 def construct(cls: type[M], /, **values: Any) -> M:
     """An instance of ``cls`` from trusted, already typed ``values`` (no validation)."""
-    names, fields = _FIELDS.get(cls) or _fields(cls)
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        shape = _SHAPES[cls] = _Shape(cls)
     data: dict[str, Any]
-    if tuple(values) == names:  # every field, in declaration order: the fast path
+    if tuple(values) == shape.names:  # every field, in declaration order: the fast path
         data = values
     else:
-        data = {}
-        found = 0
-        for name, default, factory in fields:
-            if name in values:
-                data[name] = values[name]
-                found += 1
-            elif factory is not None:
-                data[name] = factory()
-            elif default is PydanticUndefined:
-                raise TypeError(f"{cls.__name__}: required field {name!r} missing")
-            else:
-                data[name] = default
-        if found != len(values):
-            unknown = sorted(set(values) - set(data))
+        data = shape.template.copy()  # field order kept: update() replaces in place
+        data.update(values)
+        if len(data) != len(shape.names):
+            unknown = sorted(set(values) - set(shape.names))
             raise TypeError(f"{cls.__name__}: unknown fields {unknown}")
+        for name in shape.required:
+            if name not in values:
+                raise TypeError(f"{cls.__name__}: required field {name!r} missing")
+        for name, factory in shape.factories:
+            if name not in values:
+                data[name] = factory()  # type: ignore[call-arg]  # no-argument factories
     return _fill(_new(cls), data, set(values))
 
 

@@ -391,7 +391,11 @@ class TextWalker:
 
     @staticmethod
     def _has_blocks(el: Any) -> bool:
-        return any(local(c.tag) in _BLOCK_CHILDREN and local(c.tag) != "label" for c in el)
+        for c in el:
+            name = _LOCAL.get(c.tag) or local(c.tag)
+            if name in _BLOCK_CHILDREN and name != "label":
+                return True
+        return False
 
     def _inline(self, b: TextBuilder, el: Any, name: str, kind: ParaKind) -> None:
         if name not in _INLINE and name not in self.ctx.unknown:
