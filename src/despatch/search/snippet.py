@@ -189,6 +189,16 @@ class _Matcher:
         return hits
 
 
+class Snippeter:
+    """One query's terms, prepared once for the snippets of all its hits."""
+
+    def __init__(self, query: Query) -> None:
+        self.matcher = _Matcher(query)
+
+    def __call__(self, source: SnippetSource) -> Snippet:
+        return make_snippet(source, self)
+
+
 def find_hits(text: str, query: Query) -> list[tuple[int, int]]:
     """Character spans of ``text`` where the free-text terms of ``query`` occur."""
     matcher = _Matcher(query)
@@ -253,13 +263,14 @@ def _best_start(hits: list[tuple[int, int, int]]) -> int | None:
     return best
 
 
-def make_snippet(source: SnippetSource, query: Query) -> Snippet:
+def make_snippet(source: SnippetSource, query: Query | Snippeter) -> Snippet:
     """The snippet of a matching document for ``query``, and the page of its hit.
 
     The window is cut around the hit in the body that shows the most different terms;
     if the body has none, the first note with a hit; otherwise the start of the body.
+    Pass a ``Snippeter`` to reuse one query's preparation across its hits.
     """
-    matcher = _Matcher(query)
+    matcher = query.matcher if isinstance(query, Snippeter) else _Matcher(query)
     if matcher:
         hits = matcher.locate(source.body)
         first = _best_start(hits)
@@ -279,4 +290,4 @@ def make_snippet(source: SnippetSource, query: Query) -> Snippet:
     return Snippet("", [], source.first_page)
 
 
-__all__ = ["Snippet", "SnippetSource", "find_hits", "make_snippet"]
+__all__ = ["Snippet", "SnippetSource", "Snippeter", "find_hits", "make_snippet"]

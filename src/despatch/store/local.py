@@ -32,7 +32,7 @@ from despatch.errors import IntegrityError, NotFound, QueryError, StoreError
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.search.fields import index_fields
 from despatch.search.query import MatchAll, parse_query
-from despatch.search.snippet import SnippetSource, make_snippet
+from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store import _sqlite, _tantivy
 from despatch.store._rows import content_hash, facet_values, load_record
 from despatch.store.base import (
@@ -71,6 +71,7 @@ class LocalStore(Store):
             )
         self.db = _sqlite.connect(self.path / RECORDS, create=create)
         self._schema = _tantivy.build_schema()
+        self._stamp_path = str(self.path / INDEX / STAMP)
         self._writer: tantivy.IndexWriter | None = None
         self._defer_commit = 0
         self._stamp_mtime = 0.0
@@ -156,12 +157,12 @@ class LocalStore(Store):
     def _reload(self) -> None:
         self._index.reload()
         with contextlib.suppress(OSError):
-            self._stamp_mtime = (self._index_dir / STAMP).stat().st_mtime
+            self._stamp_mtime = os.stat(self._stamp_path).st_mtime
 
     def _maybe_reload(self) -> None:
         """See commits made by another process (the stamp changes on every commit)."""
         try:
-            mtime = (self._index_dir / STAMP).stat().st_mtime
+            mtime = os.stat(self._stamp_path).st_mtime
         except OSError:
             return
         if mtime != self._stamp_mtime:
@@ -421,13 +422,14 @@ class LocalStore(Store):
             wanted,
         ).fetchall()
         by_key = {int(r[0]): r for r in rows}
+        snippeter = Snippeter(ast)
         hits: list[SearchHit] = []
         for key, score in zip(keys, scores, strict=True):
             row = by_key.get(int(key)) if key is not None else None
             if row is None:
                 continue  # indexed but gone from the records: `despatch reindex` repairs
             hit = self._hit_from_row(row, score)
-            snip = make_snippet(self._snippet_source(row), ast)
+            snip = snippeter(self._snippet_source(row))
             hit.snippet, hit.highlights, hit.page = snip.text, snip.highlights, snip.page
             hits.append(hit)
         return hits

@@ -26,7 +26,7 @@ from despatch.search.query import (
     normalize_keyword,
     parse_query,
 )
-from despatch.search.snippet import SnippetSource, make_snippet
+from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store._rows import (
     citations_of,
     content_hash,
@@ -216,9 +216,10 @@ class MemoryStore(Store):
         else:
             matches.sort(key=lambda m: (-m[0], m[1].doc.id))
         hits: list[SearchHit] = []
+        snippeter = Snippeter(ast)
         for score, entry in matches[offset : offset + limit]:
             hit = hit_of(entry.doc, entry.fields, score=score)
-            snip = make_snippet(SnippetSource.of(entry.doc), ast)
+            snip = snippeter(SnippetSource.of(entry.doc))
             hits.append(
                 hit.model_copy(
                     update={
