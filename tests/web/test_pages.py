@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from despatch.model import Document, Note, PageBreak, Paragraph, Reference
+from despatch.model import Document, Note, PageBreak, Paragraph, Reference, Span
 from despatch.store.base import Store
 from despatch.web.charts import add_term
 from despatch.web.markup import (
@@ -327,8 +327,40 @@ def test_references_link_to_targets_and_show_unresolved_ones() -> None:
     assert '<a class="ref" href="/documents/frus1958-60v19/d109"' in html
     assert 'href="/search?q=telegram%3A631+from%3AMoscow+date%3A1958-09-19..1958-09-19"' in html
     assert 'class="ref ref-unresolved"' in html and "(not in this archive)" in html
+    assert html.count("<a ") == html.count("</a>") == 3
     assert 'href="https://history.state.gov/historicaldocuments/frus1943CairoTehran/pg_448"' in html
-    assert '<span class="ref ref-unresolved" title="Not in this archive">ibid.' in html
+    assert html.endswith("; ibid.")  # "Ibid." alone is not drawn as a reference
     # a volume the archive holds links to its page instead
     held = render_notes(doc, Identities(volumes=frozenset({"frus1943CairoTehran"})))
     assert 'href="/volumes/frus1943CairoTehran"' in str(held[0].html)
+
+
+def test_links_never_nest() -> None:
+    """An entity inside a reference, and a marker inside either, keep links apart."""
+    text = "Reported in telegram 631 from Moscow, September 19."
+    doc = Document(
+        id="v/d1",
+        text=text,
+        paragraphs=[Paragraph(start=0, end=len(text))],
+        pages=[PageBreak(page="5", offset=0), PageBreak(page="6", offset=38)],
+        notes=[Note(n="1", text="x", anchor=26)],
+        spans=[Span(start=30, end=36, kind="place", text="Moscow", key="place:Moscow")],
+        references=[
+            Reference(
+                text="telegram 631 from Moscow, September 19",
+                kind="telegram",
+                start=12,
+                end=50,
+                serial="631",
+                place="Moscow",
+            )
+        ],
+    )
+    html = str(render_body(doc)[0].html)
+    depth = 0
+    for tag in re.findall(r"<a\b|</a>", html):
+        depth += 1 if tag == "<a" else -1
+        assert depth in (0, 1), html
+    assert depth == 0
+    assert '<span class="ent ent-place" title="place:Moscow">Moscow</span>' in html
+    assert 'id="page-6"' in html and 'href="#fn-1"' in html

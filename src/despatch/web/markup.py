@@ -27,15 +27,23 @@ class Wrap:
     open_tag: str
     close_tag: str
     rank: int = 0  # lower opens first (outermost) when two start at the same offset
+    is_link: bool = False  # an <a>: links cannot nest, so inside one it becomes ``inner_*``
+    inner_open: str = "<span>"
+    inner_close: str = "</span>"
 
 
 @dataclass(frozen=True)
 class Insert:
-    """Insert safe HTML at ``offset``."""
+    """Insert safe HTML at ``offset``.
+
+    An insert that contains a link (a note or page marker) is never put inside another
+    link: the enclosing elements are closed before it and reopened after it.
+    """
 
     offset: int
     html: str
     rank: int = 0
+    is_link: bool = False
 
 
 def render(text: str, wraps: Iterable[Wrap] = (), inserts: Iterable[Insert] = ()) -> Markup:
@@ -47,14 +55,20 @@ def render(text: str, wraps: Iterable[Wrap] = (), inserts: Iterable[Insert] = ()
     ins = sorted((i for i in inserts if 0 <= i.offset <= n), key=lambda i: (i.offset, i.rank))
     cuts = sorted({0, n, *(w.start for w in ws), *(w.end for w in ws), *(i.offset for i in ins)})
     out: list[str] = []
-    stack: list[tuple[int, str]] = []  # (end, close tag)
+    stack: list[tuple[int, str, str, bool]] = []  # (end, close tag, open tag, is a link)
     wi = ii = 0
     for k, pos in enumerate(cuts):
         while stack and stack[-1][0] <= pos:
             out.append(stack.pop()[1])
         while ii < len(ins) and ins[ii].offset == pos:
-            out.append(ins[ii].html)
+            insert = ins[ii]
             ii += 1
+            if insert.is_link and any(item[3] for item in stack):
+                out.extend(item[1] for item in reversed(stack))
+                out.append(insert.html)
+                out.extend(item[2] for item in stack)
+            else:
+                out.append(insert.html)
         while wi < len(ws) and ws[wi].start == pos:
             w = ws[wi]
             wi += 1
@@ -62,8 +76,12 @@ def render(text: str, wraps: Iterable[Wrap] = (), inserts: Iterable[Insert] = ()
             end = min(w.end, stack[-1][0]) if stack else w.end
             if end <= pos:
                 continue
-            out.append(w.open_tag)
-            stack.append((end, w.close_tag))
+            if w.is_link and any(item[3] for item in stack):
+                stack.append((end, w.inner_close, w.inner_open, False))
+                out.append(w.inner_open)
+            else:
+                stack.append((end, w.close_tag, w.open_tag, w.is_link))
+                out.append(w.open_tag)
         if k + 1 < len(cuts):
             out.append(str(escape(text[pos : cuts[k + 1]])))
     while stack:
@@ -197,14 +215,21 @@ def _page_marker(page: str, *, with_id: bool) -> str:
 def _span_wrap(span: Span, start: int, end: int, ctx: Identities) -> Wrap:
     label = escape(span.label or ctx.labels.get(span.key or "") or span.key or span.kind)
     cls = f"ent ent-{escape(span.kind)}"
+    plain = f'<span class="{cls}" title="{label}">'
     if span.key and span.kind in {"person", "place", "organization", "term"}:
         href = "/persons/" + quote(span.key, safe="")
         if ctx.volume:
             href += "?" + urlencode({"volume": ctx.volume})
         return Wrap(
-            start, end, f'<a class="{cls}" href="{escape(href)}" title="{label}">', "</a>", 2
+            start,
+            end,
+            f'<a class="{cls}" href="{escape(href)}" title="{label}">',
+            "</a>",
+            2,
+            is_link=True,
+            inner_open=plain,
         )
-    return Wrap(start, end, f'<span class="{cls}" title="{label}">', "</span>", 2)
+    return Wrap(start, end, plain, "</span>", 2)
 
 
 @dataclass(frozen=True)
@@ -216,42 +241,50 @@ class Identities:
     volumes: frozenset[str] = frozenset()  # volumes this archive holds
 
 
-def _ref_wrap(ref: Reference, start: int, end: int, ctx: Identities) -> Wrap:
+def _ref_wrap(ref: Reference, start: int, end: int, ctx: Identities) -> Wrap | None:
     text = escape(ref.text)
     if ref.is_resolved and ref.target:
         href = escape(document_url(ref.target, page=ref.target_page))
-        return Wrap(start, end, f'<a class="ref" href="{href}" title="{text}">', "</a>", 1)
+        return _link(start, end, f'<a class="ref" href="{href}" title="{text}">', "ref")
     if not ref.target and ref.target_volume and ref.target_volume in ctx.volumes:
         href = escape("/volumes/" + quote(ref.target_volume, safe=""))
-        return Wrap(start, end, f'<a class="ref" href="{href}" title="{text}">', "</a>", 1)
+        return _link(start, end, f'<a class="ref" href="{href}" title="{text}">', "ref")
+    if ref.kind == "ibid":
+        return None  # "Ibid." repeats the citation before it; nothing to show on its own
     hint = "Not in this archive"
+    cls = "ref ref-unresolved"
     external = external_url(ref)
     if external:
-        return Wrap(
+        return _link(
             start,
             end,
-            f'<a class="ref ref-unresolved ref-external" href="{escape(external)}" '
-            f'rel="noopener" title="{hint}: open it on history.state.gov">',
-            f'<span class="visually-hidden"> ({hint.lower()}; history.state.gov)</span></a>',
-            1,
+            f'<a class="{cls} ref-external" href="{escape(external)}" rel="noopener" '
+            f'title="{hint}: open it on history.state.gov">'
+            f'<span class="visually-hidden">({hint.lower()}; history.state.gov) </span>',
+            cls,
         )
     q = reference_query(ref)
     if q:
-        href = escape(search_url(q))
-        return Wrap(
+        return _link(
             start,
             end,
-            f'<a class="ref ref-unresolved" href="{href}" title="{hint}: search for it">',
-            f'<span class="visually-hidden"> ({hint.lower()})</span></a>',
-            1,
+            f'<a class="{cls}" href="{escape(search_url(q))}" title="{hint}: search for it">'
+            f'<span class="visually-hidden">({hint.lower()}) </span>',
+            cls,
         )
     return Wrap(
         start,
         end,
-        f'<span class="ref ref-unresolved" title="{hint}">',
-        f'<span class="visually-hidden"> ({hint.lower()})</span></span>',
+        f'<span class="{cls}" title="{hint}"><span class="visually-hidden">'
+        f"({hint.lower()}) </span>",
+        "</span>",
         1,
     )
+
+
+def _link(start: int, end: int, open_tag: str, cls: str) -> Wrap:
+    """A reference link; inside another link it is drawn the same, without the link."""
+    return Wrap(start, end, open_tag, "</a>", 1, is_link=True, inner_open=f'<span class="{cls}">')
 
 
 def _in_note(obj_note: str | None, note: Note, index: int) -> bool:
@@ -272,9 +305,11 @@ def render_notes(doc: Document, ctx: Identities | None = None) -> list[NoteView]
                 wraps.append(_span_wrap(span, span.start, span.end, ctx))
         for ref in doc.references:
             if _in_note(ref.note, note, i) and ref.start is not None and ref.end is not None:
-                wraps.append(_ref_wrap(ref, ref.start, ref.end, ctx))
+                rw = _ref_wrap(ref, ref.start, ref.end, ctx)
+                if rw is not None:
+                    wraps.append(rw)
         inserts = [
-            Insert(pb.offset, _page_marker(pb.page, with_id=False))
+            Insert(pb.offset, _page_marker(pb.page, with_id=False), is_link=True)
             for pb in doc.pages
             if _in_note(pb.note, note, i)
         ]
@@ -342,7 +377,12 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
         k = owner(pb.offset, glue_to_previous=False)
         off = min(max(pb.offset, bounds[k][0]), bounds[k][1]) - bounds[k][0]
         per_par_inserts[k].append(
-            Insert(off, _page_marker(pb.page, with_id=pb.page not in seen_pages), rank=0)
+            Insert(
+                off,
+                _page_marker(pb.page, with_id=pb.page not in seen_pages),
+                rank=0,
+                is_link=True,
+            )
         )
         seen_pages.add(pb.page)
     for i, note in enumerate(doc.notes):
@@ -350,7 +390,7 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
             continue
         k = owner(note.anchor, glue_to_previous=True)
         off = min(max(note.anchor, bounds[k][0]), bounds[k][1]) - bounds[k][0]
-        per_par_inserts[k].append(Insert(off, _note_marker(note, hids[i]), rank=1))
+        per_par_inserts[k].append(Insert(off, _note_marker(note, hids[i]), rank=1, is_link=True))
 
     embedded = [(e.start, e.end) for e in doc.embedded]
     views: list[ParagraphView] = []
@@ -366,7 +406,9 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
                 and ref.end is not None
                 and (start <= ref.start < end)
             ):
-                wraps.append(_ref_wrap(ref, ref.start - start, min(ref.end, end) - start, ctx))
+                rw = _ref_wrap(ref, ref.start - start, min(ref.end, end) - start, ctx)
+                if rw is not None:
+                    wraps.append(rw)
         if not pages:
             first = doc.page_at(start)
             last = doc.page_at(max(end - 1, start))
