@@ -311,6 +311,8 @@ def stats(
         ("type", result.by_type),
         ("year", result.by_year),
     ):
+        if not counts:
+            continue
         table = Table(title=f"by {title}", title_justify="left", show_header=False)
         table.add_column(title)
         table.add_column("documents", justify="right")
