@@ -295,7 +295,7 @@ def volumes(request: Request) -> list[VolumeSummary]:
             published_year=v.published_year,
             documents=counts.get(v.id, 0),
         )
-        for v in store.volumes()
+        for v in volumes_of(request).all()
     ]
 
 

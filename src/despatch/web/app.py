@@ -77,7 +77,20 @@ class VolumeCache:
         self.ttl = ttl
         self.size = size
         self._items: dict[str, tuple[float, Volume | None]] = {}
+        self._all: tuple[float, list[Volume]] | None = None
         self._lock = threading.Lock()
+
+    def all(self) -> list[Volume]:
+        """Every volume record, by id (the list pages and the landing page show)."""
+        now = time.monotonic()
+        with self._lock:
+            cached = self._all
+        if cached is not None and now - cached[0] < self.ttl:
+            return cached[1]
+        volumes = self.store.volumes()
+        with self._lock:
+            self._all = (now, volumes)
+        return volumes
 
     def get(self, volume_id: str) -> Volume | None:
         """The volume record, or ``None`` when the archive has none by that id."""
@@ -100,6 +113,7 @@ class VolumeCache:
         """Forget every volume (after an ingest)."""
         with self._lock:
             self._items.clear()
+            self._all = None
 
 
 class Problem(BaseModel):

@@ -224,7 +224,7 @@ def search_page(
         ctx["pages"] = min((results.total + size - 1) // size, MAX_PAGE_OFFSET // size + 1)
         ctx["histogram"] = charts.year_histogram(q, results.facets.get("year", []), sort=sort)
     if stats is not None:
-        ctx["volumes"] = store.volumes()
+        ctx["volumes"] = volumes_of(request).all()
         ctx["histogram"] = charts.year_histogram(
             "", [FacetValue(value=y, count=n) for y, n in stats.by_year.items()]
         )
@@ -339,7 +339,11 @@ def volumes_page(request: Request) -> Response:
     return _page(
         request,
         "volumes.html",
-        {"nav": "volumes", "volumes": store.volumes(), "counts": store.stats().by_volume},
+        {
+            "nav": "volumes",
+            "volumes": volumes_of(request).all(),
+            "counts": store.stats().by_volume,
+        },
     )
 
 
