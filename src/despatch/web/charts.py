@@ -42,7 +42,7 @@ def _bar_chart(
     pad_l, pad_b, pad_t = 34, 22, 8
     plot_h = height - pad_b - pad_t
     # Few bars stay slim instead of filling the width.
-    bw = min((width - pad_l - 4) / len(bars), 48.0)
+    bw = min((width - pad_l - 18) / len(bars), 48.0)  # room for the last label
     out = [
         f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" preserveAspectRatio="xMinYMin meet">',
@@ -127,6 +127,13 @@ def _months_between(first: str, last: str) -> list[str]:
         if m == 13:
             y, m = y + 1, 1
     return out
+
+
+def timeline_unit(counts: Counter[str]) -> str:
+    """``month``, or ``year`` when the span is too long for monthly bars."""
+    if not counts:
+        return "month"
+    return "year" if len(_months_between(min(counts), max(counts))) > 360 else "month"
 
 
 def timeline(query: str, counts: Counter[str]) -> Markup:
@@ -290,5 +297,6 @@ __all__ = [
     "month_counts",
     "network",
     "timeline",
+    "timeline_unit",
     "year_histogram",
 ]

@@ -427,6 +427,7 @@ def timeline_page(request: Request, q: Annotated[str, Query(max_length=2000)] = 
             "q": q,
             "error": None,
             "chart": charts.timeline(q, counts),
+            "unit": charts.timeline_unit(counts),
             "total": total,
             "counted": len(hits),
             "undated": undated,
