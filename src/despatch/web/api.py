@@ -359,6 +359,7 @@ def network(request: Request, q: Annotated[str, Query(max_length=2000)] = "") ->
 
 # --- ingest (only when a token is configured) ---------------------------------------------
 
+MAX_UPLOAD_FILES = 100
 _UPLOAD_SUFFIXES = {".xml", ".tei", ".md", ".markdown", ".txt", ".text"}
 
 
@@ -379,7 +380,10 @@ def _check_token(request: Request, authorization: str | None) -> None:
     "/ingest",
     response_model=IngestReport,
     summary="Add documents (needs the ingest token)",
-    responses={401: {"model": Problem, "description": "Missing or wrong token"}},
+    responses={
+        401: {"model": Problem, "description": "Missing or wrong token"},
+        413: {"model": Problem, "description": "Too many files"},
+    },
 )
 async def ingest(
     request: Request,
@@ -399,6 +403,10 @@ async def ingest(
     with tempfile.TemporaryDirectory(prefix="despatch-upload-") as tmp:
         names: dict[str, str] = {}
         paths: list[Path] = []
+        if len(files) > MAX_UPLOAD_FILES:
+            raise HTTPException(
+                413, f"at most {MAX_UPLOAD_FILES} files per upload; send the rest in another"
+            )
         for i, upload in enumerate(files):
             label = upload.filename or f"file {i + 1}"
             suffix = Path(upload.filename or "").suffix.lower()
