@@ -46,7 +46,7 @@ def split_iso(value: str | None) -> tuple[str, str | None] | None:
         return _SPLIT_CACHE[value]
     except KeyError:
         pass
-    if len(_SPLIT_CACHE) > 20_000:
+    if len(_SPLIT_CACHE) > 2_048:
         _SPLIT_CACHE.clear()
     result = _SPLIT_CACHE[value] = _split_iso(value)
     return result

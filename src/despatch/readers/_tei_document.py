@@ -399,7 +399,7 @@ def _document_type(title: str, subtype: str | None, is_headnote: bool) -> Docume
 # Headings repeat within a volume (the same correspondents, hundreds of times): the
 # heading grammar runs once per distinct title. Cached parties are copied out, so no two
 # records share a Party.
-_CACHE_SIZE = 20_000
+_CACHE_SIZE = 512
 _TYPES: dict[str, DocumentType] = {}
 _PARTIES: dict[str, tuple[list[Party], list[Party]]] = {}
 

@@ -547,7 +547,7 @@ def _key(value: str | None) -> str | None:
         return None
     key = _KEYS.get(value)
     if key is None:
-        if len(_KEYS) > 50_000:  # a volume has a few thousand; stay bounded regardless
+        if len(_KEYS) > 4_096:  # a volume has a few thousand; memory stays flat
             _KEYS.clear()
         first = value.split()[0]
         key = _KEYS[value] = first[1:] if first.startswith("#") else first

@@ -410,7 +410,7 @@ def _classify_security(sentence: str) -> tuple[str | None, str | None, list[str]
     try:
         known = _SECURITY_CACHE[sentence]
     except KeyError:
-        if len(_SECURITY_CACHE) > 20_000:
+        if len(_SECURITY_CACHE) > 2_048:
             _SECURITY_CACHE.clear()
         found = _read_security(sentence)
         known = _SECURITY_CACHE[sentence] = (
