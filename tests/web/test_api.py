@@ -325,3 +325,35 @@ def test_references_endpoint_lists_what_the_document_cites(
         "not-found",
         "/api/documents/nope/references",
     )
+
+
+def test_ingest_refuses_before_reading_and_limits_the_upload(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "archive")
+    auth = {"Authorization": "Bearer s3cret"}
+    try:
+        with TestClient(create_app(store, WebSettings(ingest_token="s3cret"))) as c:
+            # Without the token the body is never parsed: garbage gets 401, not 422.
+            garbage = {"content-type": "multipart/form-data; boundary=zz"}
+            assert_problem(
+                c.post("/api/ingest", content=b"garbage", headers=garbage),
+                401,
+                "unauthorized",
+                "/api/ingest",
+            )
+            too_many = [("files", (f"a{i}.txt", b"x")) for i in range(101)]
+            assert_problem(
+                c.post("/api/ingest", files=too_many, headers=auth),
+                413,
+                "http-error",
+                "/api/ingest",
+            )
+            assert_problem(
+                c.post("/api/ingest", data={"volume": "v"}, headers=auth),
+                422,
+                "invalid-request",
+                "/api/ingest",
+            )
+            bad = c.post("/api/ingest", content=b"garbage", headers={**auth, **garbage})
+            assert_problem(bad, 422, "invalid-request", "/api/ingest")
+    finally:
+        store.close()

@@ -12,10 +12,12 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Header, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from despatch.cite import format_citation
 from despatch.errors import NotFound
@@ -376,6 +378,33 @@ def _check_token(request: Request, authorization: str | None) -> None:
         )
 
 
+_INGEST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "TEI XML, Markdown or plain text files",
+                        },
+                        "volume": {
+                            "type": "string",
+                            "maxLength": 200,
+                            "description": "volume id for files that lack one",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
 @ingest_router.post(
     "/ingest",
     response_model=IngestReport,
@@ -383,30 +412,41 @@ def _check_token(request: Request, authorization: str | None) -> None:
     responses={
         401: {"model": Problem, "description": "Missing or wrong token"},
         413: {"model": Problem, "description": "Too many files"},
+        422: {"model": Problem, "description": "No files, or a malformed form"},
     },
+    openapi_extra=_INGEST_BODY,
 )
 async def ingest(
     request: Request,
-    files: Annotated[list[UploadFile], File(description="TEI XML, Markdown or plain text")],
-    volume: Annotated[
-        str | None, Form(max_length=200, description="volume id for files that lack one")
-    ] = None,
     authorization: Annotated[str | None, Header()] = None,
 ) -> IngestReport:
-    """Read uploaded files with despatch's ingest pipeline into the archive."""
+    """Read uploaded files with despatch's ingest pipeline into the archive.
+
+    The token is checked before the body is read, so requests without it cost nothing.
+    """
     from despatch.ingest import ingest as run_ingest
 
     _check_token(request, authorization)
     settings = settings_of(request)
     store = store_of(request)
+    try:
+        form = await request.form(max_files=MAX_UPLOAD_FILES, max_fields=20)
+    except StarletteHTTPException as exc:  # Starlette's multipart limits and parse errors
+        detail = str(exc.detail)
+        if "Too many files" in detail:
+            raise HTTPException(
+                413, f"at most {MAX_UPLOAD_FILES} files per upload; send the rest in another"
+            ) from exc
+        raise HTTPException(422, f"the upload is not a valid multipart form: {detail}") from exc
+    files = [f for f in form.getlist("files") if isinstance(f, StarletteUploadFile)]
+    if not files:
+        raise HTTPException(422, "no files: send them as multipart form fields named 'files'")
+    raw_volume = form.get("volume")
+    volume = raw_volume.strip()[:200] if isinstance(raw_volume, str) else None
     report = IngestReport()
     with tempfile.TemporaryDirectory(prefix="despatch-upload-") as tmp:
         names: dict[str, str] = {}
         paths: list[Path] = []
-        if len(files) > MAX_UPLOAD_FILES:
-            raise HTTPException(
-                413, f"at most {MAX_UPLOAD_FILES} files per upload; send the rest in another"
-            )
         for i, upload in enumerate(files):
             label = upload.filename or f"file {i + 1}"
             suffix = Path(upload.filename or "").suffix.lower()

@@ -222,7 +222,9 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    slug = {401: "unauthorized", 404: "not-found"}.get(exc.status_code, "http-error")
+    slug = {401: "unauthorized", 404: "not-found", 422: "invalid-request"}.get(
+        exc.status_code, "http-error"
+    )
     detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"Nothing at {request.url.path}. Try the search page or /api/search."
