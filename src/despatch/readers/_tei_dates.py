@@ -104,7 +104,7 @@ class DateReading:
 
     def from_date_element(self, el: Any, dateline_text: str) -> None:
         """Evidence from a dateline's ``<date>`` element (its attributes, else its words)."""
-        words = " ".join("".join(el.itertext()).split())
+        words = " ".join(((el.text or "") if not len(el) else "".join(el.itertext())).split())
         ana = el.get("ana") or ""
         conf = (
             Confidence.PROBABLE if ("inferred" in ana or "imprecise" in ana) else Confidence.CERTAIN

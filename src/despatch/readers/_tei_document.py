@@ -135,9 +135,8 @@ def _build(
             role = tagged.get("type")
             if role in ("from", "to"):
                 key = tagged.get("corresp")
-                head_people.append(
-                    (role, norm("".join(tagged.itertext())), key.lstrip("#") if key else None)
-                )
+                words = (tagged.text or "") if not len(tagged) else "".join(tagged.itertext())
+                head_people.append((role, norm(words), key.lstrip("#") if key else None))
     body = [
         c
         for c in kids
