@@ -373,6 +373,12 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
     per_par_inserts: list[list[Insert]] = [[] for _ in bounds]
     seen_pages: set[str] = set()
     body_breaks = sorted((pb for pb in doc.pages if pb.note is None), key=lambda b: b.offset)
+    first = doc.first_page or doc.page_at(bounds[0][0])
+    if first and not (body_breaks and body_breaks[0].offset <= bounds[0][0]):
+        # The page the document starts on (its break stands before it, often in the
+        # previous document): shown in the margin of the first line, as in print.
+        per_par_inserts[0].append(Insert(0, _page_marker(first, with_id=True), is_link=True))
+        seen_pages.add(first)
     for pb in body_breaks:
         k = owner(pb.offset, glue_to_previous=False)
         off = min(max(pb.offset, bounds[k][0]), bounds[k][1]) - bounds[k][0]
