@@ -45,6 +45,7 @@ def test_words_and_negations_become_one_tsquery() -> None:
         where="tsv @@ %s::tsquery",
         params=("('taiwan' & 'quemoy' & !'matsu')",),
         rank="'taiwan' | 'quemoy'",
+        indexable=True,
     )
 
 
@@ -88,7 +89,7 @@ def test_keyword_fields_match_the_whole_normalised_value() -> None:
 
 def test_dates_compile_to_ranges_that_leave_undated_documents_out() -> None:
     c = compile_text("date:1958-09..1958-10")
-    assert c.where == "COALESCE(day BETWEEN %s::date AND %s::date, FALSE)"
+    assert c.where == "(day IS NOT NULL AND day BETWEEN %s::date AND %s::date)"
     assert c.params == ("1958-09-01", "1958-10-31")
     assert compile_text("date:..1960").params == ("1960-12-31",)
     assert compile_text("date:1958-02..").params == ("1958-02-01",)
@@ -98,7 +99,7 @@ def test_mixed_nodes_keep_each_vector_in_one_tsquery_beside_sql() -> None:
     c = compile_text("taiwan (quemoy OR date:1960) -year:1961 type:telegram")
     assert c.where == (
         "(tsv @@ %s::tsquery AND ktsv @@ %s::tsquery AND (tsv @@ %s::tsquery OR "
-        "COALESCE(day BETWEEN %s::date AND %s::date, FALSE)))"
+        "(day IS NOT NULL AND day BETWEEN %s::date AND %s::date)))"
     )
     assert c.params == (
         "'taiwan'",
@@ -107,7 +108,7 @@ def test_mixed_nodes_keep_each_vector_in_one_tsquery_beside_sql() -> None:
         "1960-01-01",
         "1960-12-31",
     )
-    assert compile_text("NOT date:1958").where.startswith("NOT COALESCE(")
+    assert compile_text("NOT date:1958").where.startswith("NOT (day IS NOT NULL AND")
     fields = compile_text("from:Moscow -type:telegram")
     assert fields.where == "ktsv @@ %s::tsquery"  # fields alone: only the small vector
     either = compile_text("quemoy OR from:Moscow")
@@ -116,6 +117,22 @@ def test_mixed_nodes_keep_each_vector_in_one_tsquery_beside_sql() -> None:
 
 def test_empty_query_matches_everything() -> None:
     assert compile_text("") == _pg_sql.Compiled(where="TRUE", params=(), rank=None)
+
+
+@pytest.mark.parametrize(
+    ("query", "indexable"),
+    [
+        ("taiwan", True),
+        ("-taiwan", False),
+        ("taiwan -quemoy", True),
+        ("taiwan OR -quemoy", False),
+        ("type:telegram OR date:1958", True),
+        ('"brink of war"', True),
+        ("", False),
+    ],
+)
+def test_indexable_queries_are_told_apart(query: str, indexable: bool) -> None:
+    assert compile_text(query).indexable is indexable
 
 
 def test_common_grams_pair_common_words_with_their_neighbours() -> None:
@@ -162,6 +179,7 @@ def test_hits_sql_bounds_the_ranked_candidates() -> None:
     assert "count(*) OVER ()" in sql and "count(*) OVER ()" in full  # total in the same scan
     by_date, params = _pg_sql.hits_sql(c, sort="date", limit=5, offset=5, window=500)
     assert "ORDER BY day ASC NULLS LAST, id ASC" in by_date and params == ("'taiwan'", 5, 5)
+    assert "MATERIALIZED" in by_date  # matches first: never a walk of the whole day index
 
 
 def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
@@ -531,6 +549,9 @@ def test_a_lost_connection_is_reopened_for_reads_and_reported_for_writes(
 
     cut()
     assert store.search("").total == 10  # read again on a new connection
+    cut()
+    assert store.search("taiwan OR quemoy OR matsu").total > 0  # and with planner settings
+    assert store.scan("type:telegram")[1] == store.search("type:telegram").total
     cut()
     with pytest.raises(BackendUnavailable, match="run the same command again"):
         store.put(docs[10:])

@@ -77,6 +77,10 @@ _V1 = [
     EXCEPTION WHEN feature_not_supported THEN NULL;
     END $$
     """,
+    # The small vectors stay in the row (compressed if need be) so that filtering on a
+    # field, or the first pass of the ranking, never fetches them from the TOAST table.
+    "ALTER TABLE documents ALTER COLUMN ktsv SET STORAGE MAIN, "
+    "ALTER COLUMN tsv_head SET STORAGE MAIN, ALTER COLUMN facets SET STORAGE MAIN",
     "CREATE INDEX IF NOT EXISTS documents_tsv ON documents USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS documents_ktsv ON documents USING gin (ktsv)",
     "CREATE INDEX IF NOT EXISTS documents_day ON documents (day, id)",

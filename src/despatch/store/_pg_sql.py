@@ -250,6 +250,9 @@ class Compiled:
     where: str
     params: tuple[object, ...]
     rank: str | None  # None when the query has no free-text terms to rank by
+    # True when an index narrows the matches (a positive word, field, phrase or date must
+    # hold); False for everything, or for what only excludes ("-type:telegram").
+    indexable: bool = False
 
 
 def _lexeme_prefix(field: str | None) -> str:
@@ -328,13 +331,15 @@ def _compile(node: Node) -> _Part:
         return _leaf(node)
     if isinstance(node, DateRange):
         lo, hi = node.bounds()
-        # Undated documents never match a range, and so always match its negation.
+        # Undated documents never match a range, and so always match its negation: the
+        # IS NOT NULL keeps the test two-valued under NOT while the range stays usable by
+        # the index on day.
         if lo is not None and hi is not None:
-            return _Sql("COALESCE(day BETWEEN %s::date AND %s::date, FALSE)", (lo, hi))
+            return _Sql("(day IS NOT NULL AND day BETWEEN %s::date AND %s::date)", (lo, hi))
         if lo is not None:
-            return _Sql("COALESCE(day >= %s::date, FALSE)", (lo,))
+            return _Sql("(day IS NOT NULL AND day >= %s::date)", (lo,))
         if hi is not None:
-            return _Sql("COALESCE(day <= %s::date, FALSE)", (hi,))
+            return _Sql("(day IS NOT NULL AND day <= %s::date)", (hi,))
         return _Sql("(day IS NOT NULL)")
     if isinstance(node, Not):
         inner = _compile(node.operand)
@@ -362,10 +367,26 @@ def rank_query(query: Node) -> str | None:
     return " | ".join(lexemes) if lexemes else None
 
 
+def is_indexable(query: Node) -> bool:
+    """Whether every match must satisfy some positive, indexed condition."""
+    if isinstance(query, Word | Phrase | Prefix | DateRange):
+        return True
+    if isinstance(query, And):
+        return any(is_indexable(op) for op in query.operands)
+    if isinstance(query, Or):
+        return all(is_indexable(op) for op in query.operands)
+    return False  # MatchAll, Not
+
+
 def compile_query(query: Node) -> Compiled:
     """``query`` as a WHERE clause over ``documents``, with its parameters."""
     part = _as_sql(_compile(query))
-    return Compiled(where=part.sql, params=part.params, rank=rank_query(query))
+    return Compiled(
+        where=part.sql,
+        params=part.params,
+        rank=rank_query(query),
+        indexable=is_indexable(query),
+    )
 
 
 # --- the statements search runs -------------------------------------------------------
@@ -397,8 +418,11 @@ def hits_sql(
     where, params = compiled.where, compiled.params
     total = "count(*) OVER ()"
     if sort == "date" or compiled.rank is None:
+        # Materialised first: the total needs every match anyway, and otherwise the planner
+        # may walk the whole day index hoping the LIMIT stops it early.
         return (
-            f"SELECT id, 0.0::float8 AS score, {total} FROM documents WHERE {where} "
+            f"WITH m AS MATERIALIZED (SELECT id, day FROM documents WHERE {where}) "
+            f"SELECT id, 0.0::float8 AS score, {total} FROM m "
             f"ORDER BY {_DATE_ORDER} LIMIT %s OFFSET %s",
             (*params, limit, offset),
         )
@@ -435,9 +459,12 @@ def scan_sql(compiled: Compiled, cap: int) -> tuple[str, tuple[object, ...]]:
     """The statement giving up to ``cap`` matches in date order, as result-row columns and
     the total (no ranking, no snippet: for whole-result views)."""
     return (
-        "SELECT id, title, type, volume, number, date, sender, recipient,"
-        f" record->>'first_page', count(*) OVER () FROM documents WHERE {compiled.where}"
-        f" ORDER BY {_DATE_ORDER} LIMIT %s",
+        f"WITH m AS MATERIALIZED (SELECT id, day FROM documents WHERE {compiled.where}),"
+        f" top AS (SELECT id, day, count(*) OVER () AS total FROM m"
+        f" ORDER BY {_DATE_ORDER} LIMIT %s)"
+        " SELECT d.id, d.title, d.type, d.volume, d.number, d.date, d.sender, d.recipient,"
+        " d.record->>'first_page', top.total FROM top JOIN documents d ON d.id = top.id"
+        " ORDER BY top.day ASC NULLS LAST, top.id ASC",
         (*compiled.params, cap),
     )
 
