@@ -203,11 +203,12 @@ def _note_marker(note: Note, hid: str) -> str:
     )
 
 
-def _page_marker(page: str, *, with_id: bool) -> str:
+def _page_marker(page: str, *, with_id: bool, bar: bool = True) -> str:
     p = escape(page)
     ident = f' id="page-{escape(quote(page, safe=""))}"' if with_id else ""
+    mark = '<span class="pb-bar" aria-hidden="true"></span>' if bar else ""
     return (
-        f'<span class="pb"{ident} data-page="{p}"><span class="pb-bar" aria-hidden="true"></span>'
+        f'<span class="pb"{ident} data-page="{p}">{mark}'
         f'<a class="pb-label" href="#page-{escape(quote(page, safe=""))}">p.&nbsp;{p}</a></span>'
     )
 
@@ -347,6 +348,17 @@ def _paragraph_bounds(doc: Document) -> list[tuple[int, int, str, list[str]]]:
     return bounds
 
 
+def leading_page(doc: Document) -> str | None:
+    """The page a document starts on when no page break opens its text (else ``None``)."""
+    bounds = _paragraph_bounds(doc)
+    if not bounds:
+        return None
+    breaks = [pb.offset for pb in doc.pages if pb.note is None]
+    if breaks and min(breaks) <= bounds[0][0]:
+        return None
+    return doc.first_page or doc.page_at(bounds[0][0])
+
+
 def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphView]:
     """The body text as paragraphs with page markers, note markers, entities and references.
 
@@ -373,11 +385,14 @@ def render_body(doc: Document, ctx: Identities | None = None) -> list[ParagraphV
     per_par_inserts: list[list[Insert]] = [[] for _ in bounds]
     seen_pages: set[str] = set()
     body_breaks = sorted((pb for pb in doc.pages if pb.note is None), key=lambda b: b.offset)
-    first = doc.first_page or doc.page_at(bounds[0][0])
-    if first and not (body_breaks and body_breaks[0].offset <= bounds[0][0]):
+    first = leading_page(doc)
+    if first:
         # The page the document starts on (its break stands before it, often in the
-        # previous document): shown in the margin of the first line, as in print.
-        per_par_inserts[0].append(Insert(0, _page_marker(first, with_id=True), is_link=True))
+        # previous document): shown in the margin of the first line, as in print. Its
+        # anchor is the document's heading (``leading_page``), so links to it show that.
+        per_par_inserts[0].append(
+            Insert(0, _page_marker(first, with_id=False, bar=False), is_link=True)
+        )
         seen_pages.add(first)
     for pb in body_breaks:
         k = owner(pb.offset, glue_to_previous=False)
@@ -441,6 +456,7 @@ __all__ = [
     "external_url",
     "heading_markers",
     "highlight",
+    "leading_page",
     "quote_value",
     "reference_query",
     "render",
