@@ -279,3 +279,14 @@ def test_random_queries_match_the_reference(loaded_local_store: LocalStore, quer
     from tests.store.suite import all_ids, reference_store
 
     assert all_ids(loaded_local_store, query) == all_ids(reference_store(), query), query
+
+
+def test_facets_by_complement_equal_the_reference(tmp_path: Path) -> None:
+    from tests.store.suite import PARITY_QUERIES, reference_store
+
+    with LocalStore(tmp_path / "a") as store:
+        load_samples(store)
+        store.facet_value_cost = 0  # always count big results as everything − complement
+        for query in [*PARITY_QUERIES, "NOT Taiwan", "-zzz", "-type:telegram"]:
+            got = store.search(query, facets=True, limit=0).facets
+            assert got == reference_store().search(query, facets=True, limit=0).facets, query

@@ -60,6 +60,10 @@ def _hash_volume(volume: Volume) -> str:
 class LocalStore(Store):
     """An archive folder: SQLite records + a tantivy index."""
 
+    #: What counting one facet value in Python costs, in documents aggregated (measured
+    #: on a 100k archive); decides when facets are counted as everything − complement.
+    facet_value_cost = 3
+
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
         if create:
@@ -389,6 +393,11 @@ class LocalStore(Store):
         if isinstance(ast, MatchAll) or total == everything:
             return self._all_facets(searcher)
         if total <= everything // 2:
+            return _tantivy.facet_counts(searcher.aggregate(tq, _tantivy.facet_aggregation()))
+        # The complement costs its documents plus a pass over every facet value in
+        # Python (measured: one value ≈ 3 documents); count directly when that is more.
+        values = sum(len(v) for v in self._all_facets(searcher).values())
+        if (everything - total) + self.facet_value_cost * values >= total:
             return _tantivy.facet_counts(searcher.aggregate(tq, _tantivy.facet_aggregation()))
         rest = _tantivy.facet_counts(
             searcher.aggregate(
