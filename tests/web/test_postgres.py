@@ -41,7 +41,8 @@ def test_search_api_and_page(pg_client: TestClient) -> None:
     assert f'href="/documents/{SEED_ID}' in html and "<mark>" in html
 
 
-def test_document_page(pg_client: TestClient) -> None:
+def test_document_page(pg_client: TestClient, pg_store: Store) -> None:
+    assert pg_store.get(SEED_ID).text, "the PostgreSQL archive has no text for the document"
     html = pg_client.get(f"/documents/{SEED_ID}").text
     assert re.findall(r'<span class="pb" id="page-(\d+)"', html)[:3] == ["232", "233", "234"]
     assert "<dt>Telegram number</dt><dd>634</dd>" in html
