@@ -335,7 +335,9 @@ def _place_notes(notes: list[Note], pages: list[PageBreak], first_page: str | No
             for p in body:
                 if p.offset <= note.anchor:
                     page = p.page
-        note.page = page
+        # the reader made the note with page=None given (so in its fields set): set the
+        # value without BaseModel.__setattr__, which costs more than building the record
+        note.__dict__["page"] = page
         out.append(note)
     return out
 
@@ -356,7 +358,7 @@ def _paragraph_pages(
         while j < len(pages) and pages[j].offset < para.end:
             on.append(pages[j].page)
             j += 1
-        para.pages = on
+        para.__dict__["pages"] = on  # as note.page above
         out.append(para)
     return out
 
