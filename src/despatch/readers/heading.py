@@ -272,14 +272,15 @@ def telegram_serial(first_paragraph: str) -> str | None:
 
 def telegram_info(source_note: SourceNote | None, serial: str | None) -> TelegramInfo:
     """Telegram metadata from a parsed source note and the serial from the text."""
-    info = TelegramInfo(serial=serial)
     if source_note is None:
-        return info
-    info.classification = source_note.classification
-    info.precedence = source_note.precedence
-    info.handling = list(source_note.handling)
-    info.sections = source_note.sections
-    info.sent = source_note.sent
-    info.received = source_note.received
-    info.addressees = [a.model_copy() for a in source_note.addressees]
-    return info
+        return TelegramInfo(serial=serial)
+    return TelegramInfo(  # one call: each attribute set afterwards costs as much again
+        serial=serial,
+        classification=source_note.classification,
+        precedence=source_note.precedence,
+        handling=list(source_note.handling),
+        sections=source_note.sections,
+        sent=source_note.sent,
+        received=source_note.received,
+        addressees=[a.model_copy() for a in source_note.addressees],
+    )

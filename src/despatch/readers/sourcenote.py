@@ -365,40 +365,47 @@ def _split_commas(text: str) -> list[str]:
 
 
 def _parse_one_source(text: str) -> ArchivalSource:
-    src = ArchivalSource(text=text)
+    # the fields found, made into the record in one call at the end (setting attributes
+    # of a model one by one costs as much as making it each time)
+    found: dict[str, str | None] = {}
     # "Taipei Embassy Files: FRC 68 A 5159" -> treat the colon like a comma.
     pieces = _split_commas(text.replace(": ", ", "))
     if not pieces:
-        return src
-    src.repository = pieces[0]
+        return ArchivalSource(text=text)
+    found["repository"] = pieces[0]
     collection: list[str] = []
     rest: list[str] = []
     for piece in pieces[1:]:
-        if src.file_number is None and _DECIMAL_FILE.search(piece):
-            src.file_number = piece
-            src.file_date = decimal_file_date(piece)
-        elif src.lot is None and (m := _LOT.search(piece)):
-            src.lot = m.group(1)
-        elif src.box is None and (m := _BOX.match(piece)):
-            src.box = m.group(1)
-        elif src.folder is None and (m := _FOLDER.match(piece)):
-            src.folder = m.group(1)
-        elif src.series is None and _RECORD_GROUP.match(piece):
-            src.series = piece
+        if found.get("file_number") is None and _DECIMAL_FILE.search(piece):
+            found["file_number"] = piece
+            found["file_date"] = decimal_file_date(piece)
+        elif found.get("lot") is None and (m := _LOT.search(piece)):
+            found["lot"] = m.group(1)
+        elif found.get("box") is None and (m := _BOX.match(piece)):
+            found["box"] = m.group(1)
+        elif found.get("folder") is None and (m := _FOLDER.match(piece)):
+            found["folder"] = m.group(1)
+        elif found.get("series") is None and _RECORD_GROUP.match(piece):
+            found["series"] = piece
         elif (
-            src.file_number is None
-            and src.lot is None
+            found.get("file_number") is None
+            and found.get("lot") is None
             and collection
             and _SUBJECT_FILE.match(piece)
         ):
-            src.file_number = piece  # subject-numeric file, 1963–: "POL 16 CHICOM"
-        elif src.file_number is None and src.lot is None and src.box is None and not rest:
+            found["file_number"] = piece  # subject-numeric file, 1963–: "POL 16 CHICOM"
+        elif (
+            found.get("file_number") is None
+            and found.get("lot") is None
+            and found.get("box") is None
+            and not rest
+        ):
             collection.append(piece)
         else:
             rest.append(piece)
     if collection:
-        src.collection = ", ".join(collection)
-    return src
+        found["collection"] = ", ".join(collection)
+    return ArchivalSource(text=text, **found)
 
 
 _SECURITY_CACHE: dict[str, tuple[str | None, str | None, tuple[str, ...]] | None] = {}
