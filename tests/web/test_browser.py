@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.conftest import ROOT
 
@@ -39,8 +40,6 @@ SEED_TITLE = "Telegram From the Embassy in the Soviet Union to the Department of
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs it
     pytest.skip(f"{CHROMIUM} is not installed (make system installs it)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 
 def _free_port() -> int:
@@ -107,17 +106,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: Browser) -> Iterator[Page]:
     SHOTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -138,37 +137,37 @@ def _q(url: str) -> str:
     return parse_qs(urlsplit(url).query).get("q", [""])[0]
 
 
-def test_search_open_seed_footnote_reference(server: str, page: object) -> None:
+def test_search_open_seed_footnote_reference(server: str, page: Page) -> None:
     pg = page  # a playwright Page
-    pg.goto(server + "/")  # type: ignore[attr-defined]
-    pg.get_by_label("Search the archive").fill(QUERY)  # type: ignore[attr-defined]
-    pg.get_by_label("Search the archive").press("Enter")  # type: ignore[attr-defined]
-    pg.wait_for_url("**/search?**")  # type: ignore[attr-defined]
-    assert _q(pg.url) == QUERY  # type: ignore[attr-defined]
-    hits = pg.locator("ol.hits > li")  # type: ignore[attr-defined]
+    pg.goto(server + "/")
+    pg.get_by_label("Search the archive").fill(QUERY)
+    pg.get_by_label("Search the archive").press("Enter")
+    pg.wait_for_url("**/search?**")
+    assert _q(pg.url) == QUERY
+    hits = pg.locator("ol.hits > li")
     assert hits.count() >= 1
-    assert pg.locator("ol.hits mark").first.inner_text() in {"Chiang", "Kai-shek", "Kai"}  # type: ignore[attr-defined]
-    pg.screenshot(path=str(SHOTS / "01-search.png"), full_page=True)  # type: ignore[attr-defined]
+    assert pg.locator("ol.hits mark").first.inner_text() in {"Chiang", "Kai-shek", "Kai"}
+    pg.screenshot(path=str(SHOTS / "01-search.png"), full_page=True)
 
     # Open the seed document. The archive keeps one record of it: the TEI copy when the
     # volume is ingested too (a richer source supersedes the plain-text copy).
-    link = pg.locator("ol.hits h3 a", has_text=SEED_TITLE).first  # type: ignore[attr-defined]
+    link = pg.locator("ol.hits h3 a", has_text=SEED_TITLE).first
     link.click()
-    pg.wait_for_url("**/documents/**d110*")  # type: ignore[attr-defined]
-    title = pg.locator("h1#doc-title").inner_text()  # type: ignore[attr-defined]
+    pg.wait_for_url("**/documents/**d110*")
+    title = pg.locator("h1#doc-title").inner_text()
     assert "Telegram From the Embassy in the Soviet Union" in title
-    pg.screenshot(path=str(SHOTS / "02-document.png"))  # type: ignore[attr-defined]
+    pg.screenshot(path=str(SHOTS / "02-document.png"))
 
     # Open footnote 2 in place.
-    marker = pg.locator("sup.fnref a[data-note]", has_text="2").first  # type: ignore[attr-defined]
+    marker = pg.locator("sup.fnref a[data-note]", has_text="2").first
     marker.scroll_into_view_if_needed()
     marker.click()
-    pop = pg.locator(".fn-pop")  # type: ignore[attr-defined]
+    pop = pg.locator(".fn-pop")
     pop.wait_for(state="visible")
-    note_text = pg.locator("li.note", has=pg.locator(".note-n", has_text="2.")).first  # type: ignore[attr-defined]
+    note_text = pg.locator("li.note", has=pg.locator(".note-n", has_text="2.")).first
     assert note_text.locator(".note-text").inner_text() in pop.inner_text()
     assert marker.get_attribute("aria-expanded") == "true"
-    pg.screenshot(path=str(SHOTS / "03-footnote-2.png"))  # type: ignore[attr-defined]
+    pg.screenshot(path=str(SHOTS / "03-footnote-2.png"))
 
     # Follow its reference. A reference to a volume this archive lacks goes to the page on
     # history.state.gov; the test answers that request itself (no network in tests).
@@ -179,7 +178,7 @@ def test_search_open_seed_footnote_reference(server: str, page: object) -> None:
     ref = pop.locator("a.ref").first
     assert ref.count() == 1, "footnote 2's reference is not a link"
     href = ref.get_attribute("href") or ""
-    pg.route(  # type: ignore[attr-defined]
+    pg.route(
         "https://history.state.gov/**",
         lambda route: route.fulfill(
             status=200,
@@ -189,42 +188,42 @@ def test_search_open_seed_footnote_reference(server: str, page: object) -> None:
         ),
     )
     ref.click()
-    pg.wait_for_load_state()  # type: ignore[attr-defined]
-    assert urlsplit(pg.url).path == urlsplit(href).path  # type: ignore[attr-defined]
-    assert pg.locator("h1").count() >= 1  # type: ignore[attr-defined]
-    assert "Not Found" not in pg.title()  # type: ignore[attr-defined]
-    pg.screenshot(path=str(SHOTS / "04-reference-followed.png"), full_page=True)  # type: ignore[attr-defined]
+    pg.wait_for_load_state()
+    assert urlsplit(pg.url).path == urlsplit(href).path
+    assert pg.locator("h1").count() >= 1
+    assert "Not Found" not in pg.title()
+    pg.screenshot(path=str(SHOTS / "04-reference-followed.png"), full_page=True)
 
 
-def test_toggle_a_facet(server: str, page: object) -> None:
+def test_toggle_a_facet(server: str, page: Page) -> None:
     pg = page
-    pg.goto(f"{server}/search?q=Taiwan")  # type: ignore[attr-defined]
-    facet = pg.locator('a.facet-value[data-term="type:telegram"]')  # type: ignore[attr-defined]
-    total_before = pg.locator("#results-h").inner_text()  # type: ignore[attr-defined]
+    pg.goto(f"{server}/search?q=Taiwan")
+    facet = pg.locator('a.facet-value[data-term="type:telegram"]')
+    total_before = pg.locator("#results-h").inner_text()
     facet.click()
-    pg.wait_for_url("**type%3Atelegram**")  # type: ignore[attr-defined]
-    assert _q(pg.url) == "Taiwan type:telegram"  # type: ignore[attr-defined]
-    active = pg.locator("a.facet-value.active")  # type: ignore[attr-defined]
+    pg.wait_for_url("**type%3Atelegram**")
+    assert _q(pg.url) == "Taiwan type:telegram"
+    active = pg.locator("a.facet-value.active")
     assert active.count() == 1 and active.get_attribute("data-term") == "type:telegram"
-    assert pg.locator("#results-h").inner_text() != total_before  # type: ignore[attr-defined]
-    for t in pg.locator("ol.hits .type").all_inner_texts():  # type: ignore[attr-defined]
+    assert pg.locator("#results-h").inner_text() != total_before
+    for t in pg.locator("ol.hits .type").all_inner_texts():
         assert t == "telegram"
-    pg.screenshot(path=str(SHOTS / "05-facet-on.png"), full_page=True)  # type: ignore[attr-defined]
+    pg.screenshot(path=str(SHOTS / "05-facet-on.png"), full_page=True)
     active.click()
-    pg.wait_for_load_state()  # type: ignore[attr-defined]
-    assert _q(pg.url) == "Taiwan"  # type: ignore[attr-defined]
-    assert pg.locator("a.facet-value.active").count() == 0  # type: ignore[attr-defined]
+    pg.wait_for_load_state()
+    assert _q(pg.url) == "Taiwan"
+    assert pg.locator("a.facet-value.active").count() == 0
 
 
-def test_page_marker_234_sits_before_page_234(server: str, page: object) -> None:
+def test_page_marker_234_sits_before_page_234(server: str, page: Page) -> None:
     pg = page
-    pg.goto(_seed_url(server) + "#page-234")  # type: ignore[attr-defined]
-    marker = pg.locator("#page-234")  # type: ignore[attr-defined]
+    pg.goto(_seed_url(server) + "#page-234")
+    marker = pg.locator("#page-234")
     assert marker.locator(".pb-label").inner_text().replace("\xa0", " ") == "p. 234"
     # The marker comes before the first paragraph that starts on page 234, and after
     # every paragraph that starts on an earlier page; the text right after it is the
     # first text of page 234 ("1943.", where [Page 234] stood in the seed).
-    facts = pg.evaluate(  # type: ignore[attr-defined]
+    facts = pg.evaluate(
         """() => {
         const m = document.getElementById('page-234');
         const paras = [...document.querySelectorAll('.doc-text p.para')];
@@ -254,11 +253,11 @@ def test_page_marker_234_sits_before_page_234(server: str, page: object) -> None
     assert "234" in (facts["hostPages"] or "")
     assert facts["inMargin"], "the page marker is not in the margin"
     marker.scroll_into_view_if_needed()
-    pg.screenshot(path=str(SHOTS / "06-page-234.png"))  # type: ignore[attr-defined]
+    pg.screenshot(path=str(SHOTS / "06-page-234.png"))
 
 
-def test_phone_width_and_charts(server: str, browser: object) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)  # type: ignore[attr-defined]
+def test_phone_width_and_charts(server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     pg = context.new_page()
     pg.goto(_seed_url(server))
     width = pg.evaluate("() => document.documentElement.scrollWidth")
@@ -268,7 +267,7 @@ def test_phone_width_and_charts(server: str, browser: object) -> None:
     assert pg.evaluate("() => document.documentElement.scrollWidth") <= 390
     pg.screenshot(path=str(SHOTS / "08-phone-search.png"))
     context.close()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.goto(f"{server}/timeline?q=volume%3Afrus1958-60v19")
     assert pg.locator("svg.chart rect.bar").count() >= 1
@@ -286,29 +285,29 @@ def test_phone_width_and_charts(server: str, browser: object) -> None:
     context.close()
 
 
-def test_keyboard_opens_a_footnote(server: str, page: object) -> None:
+def test_keyboard_opens_a_footnote(server: str, page: Page) -> None:
     pg = page
-    pg.goto(_seed_url(server))  # type: ignore[attr-defined]
-    marker = pg.locator("sup.fnref a[data-note]").nth(1)  # type: ignore[attr-defined]
+    pg.goto(_seed_url(server))
+    marker = pg.locator("sup.fnref a[data-note]").nth(1)
     marker.focus()
-    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
-    assert pg.locator(".fn-pop").count() == 1  # type: ignore[attr-defined]
-    pg.keyboard.press("Escape")  # type: ignore[attr-defined]
-    assert pg.locator(".fn-pop").count() == 0  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")
+    assert pg.locator(".fn-pop").count() == 1
+    pg.keyboard.press("Escape")
+    assert pg.locator(".fn-pop").count() == 0
 
 
-def test_brush_the_year_histogram(server: str, page: object) -> None:
+def test_brush_the_year_histogram(server: str, page: Page) -> None:
     pg = page
-    pg.goto(f"{server}/search?q=China")  # type: ignore[attr-defined]
-    first = pg.locator('.histogram-fig a.bar-link[data-label="1901"] rect.hit')  # type: ignore[attr-defined]
-    last = pg.locator('.histogram-fig a.bar-link[data-label="1958"] rect.hit')  # type: ignore[attr-defined]
+    pg.goto(f"{server}/search?q=China")
+    first = pg.locator('.histogram-fig a.bar-link[data-label="1901"] rect.hit')
+    last = pg.locator('.histogram-fig a.bar-link[data-label="1958"] rect.hit')
     a, b = first.bounding_box(), last.bounding_box()
     assert a and b
-    pg.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)  # type: ignore[attr-defined]
-    pg.mouse.down()  # type: ignore[attr-defined]
-    pg.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)  # type: ignore[attr-defined]
-    pg.mouse.up()  # type: ignore[attr-defined]
-    pg.wait_for_url("**date%3A1901..1958**")  # type: ignore[attr-defined]
-    assert _q(pg.url) == "China date:1901..1958"  # type: ignore[attr-defined]
-    years = {d[:4] for d in pg.locator("ol.hits time").all_inner_texts()}  # type: ignore[attr-defined]
+    pg.mouse.move(a["x"] + a["width"] / 2, a["y"] + a["height"] / 2)
+    pg.mouse.down()
+    pg.mouse.move(b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, steps=8)
+    pg.mouse.up()
+    pg.wait_for_url("**date%3A1901..1958**")
+    assert _q(pg.url) == "China date:1901..1958"
+    years = {d[:4] for d in pg.locator("ol.hits time").all_inner_texts()}
     assert years and years <= {str(y) for y in range(1901, 1959)}
