@@ -113,6 +113,7 @@ def test_sort_and_pagination_keep_the_state(client: TestClient) -> None:
     nxt = next(a for a, _ in links(html) if a.get("rel") == "next")
     parsed = parse_qs(urlsplit(nxt["href"] or "").query)
     assert parsed["q"] == ["China"] and parsed["sort"] == ["date"] and parsed["page"] == ["2"]
+    assert parsed["limit"] == ["5"]
     page2 = client.get("/search", params={"q": "China", "sort": "date", "limit": 5, "page": 2})
     assert page2.status_code == 200
     assert '<ol class="hits" start="6">' in page2.text

@@ -213,6 +213,7 @@ def search_page(
         "sort": sort,
         "page": page,
         "size": size,
+        "limit": limit,
         "results": results,
         "error": error,
         "error_column": getattr(error, "column", None),
