@@ -229,3 +229,16 @@ def test_archive_is_exported() -> None:
 
     assert "Archive" in despatch.__all__
     assert despatch.Archive is Archive
+
+
+def test_any_store_receives_whole_records() -> None:
+    from despatch.model import Document
+    from despatch.readers import read_path
+
+    store = MemoryStore()
+    ingest(store, [TEI_V19], workers=1)
+    expected = next(
+        r for r in read_path(TEI_V19) if isinstance(r, Document) and r.id.endswith("/d110")
+    )
+    assert store.get("frus1958-60v19/d110") == expected
+    assert store.get("frus1958-60v19/d110").text.startswith("634. Following is text")

@@ -49,7 +49,7 @@ from despatch.errors import ConfigError, DespatchError, ReadError
 from despatch.model import Document, Volume
 from despatch.readers import detect_format, read_path
 from despatch.search.fields import index_fields
-from despatch.store._rows import READER_RANK
+from despatch.store._rows import READER_RANK, load_record
 from despatch.store._sqlite import Row, row_of
 from despatch.store.base import Outcome, Store
 
@@ -341,7 +341,7 @@ def _store_rows(store: Store, rows: Sequence[Row]) -> list[Outcome]:
 
     if isinstance(store, LocalStore):
         return store.put_rows(rows)
-    return store.put([Document.from_json(r.record) for r in rows])
+    return store.put([load_record(r.record, r.body) for r in rows])
 
 
 def ingest(
