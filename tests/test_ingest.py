@@ -87,7 +87,7 @@ def test_sidecar_per_file_and_parent_folder(tmp_path: Path) -> None:
     )
     (corpus / "sub" / "despatch.toml").write_text('[files."d0002.txt"]\nvolume = "special"\n')
     sources, _, _ = find_sources([corpus])
-    assert {s.path.name: s.volume for s in sources} == {
+    assert {Path(s.path).name: s.volume for s in sources} == {
         "d0001.txt": "outer",
         "d0002.txt": "special",
     }

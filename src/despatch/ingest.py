@@ -134,9 +134,9 @@ class IngestError(ReadError):
 # --- finding the files ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Source:
-    path: Path
+    path: str  # str, not Path: a million of these must stay small
     format: str
     volume: str | None
     size: int
@@ -190,11 +190,11 @@ def find_sources(
     sources: list[_Source] = []
     skipped: list[str] = []
     failures: list[IngestFailure] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     cache: dict[Path, dict[str, object]] = {}
 
     def add(path: Path, root: Path, *, named: bool) -> None:
-        resolved = path.resolve()
+        resolved = os.path.realpath(path)
         if resolved in seen:
             return
         seen.add(resolved)
@@ -210,7 +210,7 @@ def find_sources(
             skipped.append(str(path))
             return
         vol = volume or _sidecar_volume(path, root, cache)
-        sources.append(_Source(path, fmt, vol, path.stat().st_size))
+        sources.append(_Source(str(path), fmt, vol, path.stat().st_size))
 
     def walk(folder: Path) -> None:
         for dirpath, dirnames, filenames in os.walk(folder):
@@ -241,7 +241,7 @@ def find_sources(
                     add(mp, mp.parent, named=True)
         else:
             failures.append(IngestFailure(text, "no such file or folder"))
-    sources.sort(key=lambda s: (-READER_RANK.get(s.format, 0), str(s.path)))
+    sources.sort(key=lambda s: (-READER_RANK.get(s.format, 0), s.path))
     return sources, skipped, failures
 
 
@@ -258,22 +258,20 @@ class _Parsed:
 
 
 def _parse_one(source: _Source) -> _Parsed:
-    out = _Parsed(str(source.path), source.size)
+    out = _Parsed(source.path, source.size)
     try:
-        for record in read_path(source.path, volume=source.volume):
+        for record in read_path(Path(source.path), volume=source.volume):
             if isinstance(record, Volume):
                 out.volumes.append(record)
                 continue
             try:
                 out.rows.append(_row(record))
             except Exception as exc:  # one bad document never stops the rest
-                out.failures.append(
-                    IngestFailure(str(source.path), _reason(exc), document=record.id)
-                )
+                out.failures.append(IngestFailure(source.path, _reason(exc), document=record.id))
     except ReadError as exc:
-        out.failures.append(IngestFailure(str(source.path), _read_reason(exc), exc.document))
+        out.failures.append(IngestFailure(source.path, _read_reason(exc), exc.document))
     except Exception as exc:  # a reader bug: report it as this file's failure, go on
-        out.failures.append(IngestFailure(str(source.path), _reason(exc)))
+        out.failures.append(IngestFailure(source.path, _reason(exc)))
     return out
 
 
