@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from despatch.model import DateSource, Document, DocumentType, Volume
@@ -491,3 +493,34 @@ def test_unvalidated_records_are_the_validated_ones() -> None:
         records.construct(DateEvidence, source=DateSource.DATELINE)
     with pytest.raises(TypeError, match="unknown fields"):
         records.construct(Party, name="x", nickname="y")
+
+
+_PIECE_TEXT = st.text(alphabet=" \n\t\xa0ab.", max_size=8) | st.none()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        _PIECE_TEXT | st.tuples(st.sampled_from(["person", "term"]), st.none(), _PIECE_TEXT),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_batched_writes_equal_single_writes(pieces: list[Any], open_first: bool) -> None:
+    from despatch.readers._tei_builder import TextBuilder
+
+    one, many = TextBuilder(), TextBuilder()
+    for b in (one, many):
+        if open_first:
+            b.write("Before")
+            b.page_break("5", None)
+    for piece in pieces:
+        if isinstance(piece, tuple):
+            one.write_span(*piece)
+        else:
+            one.write(piece)
+    many.write_many([p for p in pieces if p is not None])
+    one.finish()
+    many.finish()
+    assert (one.text, one.spans, one.paragraphs) == (many.text, many.spans, many.paragraphs)
+    assert [m[0] for _, _, m in one.breaks] == [m[0] for _, _, m in many.breaks]

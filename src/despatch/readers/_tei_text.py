@@ -258,34 +258,50 @@ class TextWalker:
     def _children(self, b: TextBuilder, el: Any, kind: ParaKind) -> None:
         # the hot loop: plain inline markup and entity names are handled here directly
         # (each lxml .tag/.text/.tail access builds a new string: read each once)
+        # the text of childless inline elements and all tails is batched into `pieces`
+        # and written in one call; anything else writes the batch first
+        pieces: list[str | tuple[str, str | None, str | None]] = []
+        add = pieces.append
         text = el.text
         if text:
-            b.write(text)
+            add(text)
         for child in el:
             name = _LOCAL.get(child.tag) or local(child.tag)
             if name in _PLAIN_INLINE:
                 if len(child):
+                    if pieces:
+                        b.write_many(pieces)
+                        pieces.clear()
                     self._children(b, child, kind)
                 else:
                     text = child.text
                     if text:
-                        b.write(text)
-            elif name in _SPAN_KINDS:
-                skind, attr = _SPAN_KINDS[name]
+                        add(text)
+            elif (span_kind := _SPAN_KINDS.get(name)) is not None:
+                skind, attr = span_kind
                 value = child.get(attr) or (child.get("corresp") if attr == "ref" else None)
-                if name == "gloss" and not value:
-                    self._children(b, child, kind)
-                elif len(child):
-                    span = b.open_span(skind, _key(value))
-                    self._children(b, child, kind)
-                    b.close_span(span)
+                if not len(child) and (value or name != "gloss"):
+                    add((skind, _key(value), child.text))
                 else:
-                    b.write_span(skind, _key(value), child.text)
+                    if pieces:
+                        b.write_many(pieces)
+                        pieces.clear()
+                    if name == "gloss" and not value:
+                        self._children(b, child, kind)
+                    else:
+                        span = b.open_span(skind, _key(value))
+                        self._children(b, child, kind)
+                        b.close_span(span)
             else:
+                if pieces:
+                    b.write_many(pieces)
+                    pieces.clear()
                 self._node(b, child, kind, block_context=False)
             tail = child.tail
             if tail:
-                b.write(tail)
+                add(tail)
+        if pieces:
+            b.write_many(pieces)
 
     def _node(self, b: TextBuilder, el: Any, kind: ParaKind, *, block_context: bool) -> None:
         if isinstance(el, etree._Entity):
