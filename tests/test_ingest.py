@@ -242,3 +242,19 @@ def test_any_store_receives_whole_records() -> None:
     )
     assert store.get("frus1958-60v19/d110") == expected
     assert store.get("frus1958-60v19/d110").text.startswith("634. Following is text")
+
+
+def test_a_big_file_is_stored_as_it_is_read(tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    with LocalStore(tmp_path / "archive") as store:
+        report = ingest(
+            store,
+            [TEI_V19],
+            workers=1,
+            batch=4,
+            progress=lambda p: seen.append((p.files_done, p.documents)),
+        )
+        assert report.added == 11
+    # Documents were counted (and stored in batches of 4) before the file was finished.
+    assert (0, 4) in seen and (0, 8) in seen
+    assert seen[-1] == (1, 11)

@@ -250,14 +250,18 @@ def find_sources(
 
 @dataclass
 class _Parsed:
+    """Records read from one file, or from a stretch of it (``is_done`` on the last)."""
+
     path: str
     size: int
     rows: list[Row] = field(default_factory=list)
     volumes: list[Volume] = field(default_factory=list)
     failures: list[IngestFailure] = field(default_factory=list)
+    is_done: bool = False
 
 
-def _parse_one(source: _Source) -> _Parsed:
+def _parse_chunks(source: _Source, chunk: int) -> Iterator[_Parsed]:
+    """The records of one file in stretches of ``chunk`` documents, as they are read."""
     out = _Parsed(source.path, source.size)
     try:
         for record in read_path(Path(source.path), volume=source.volume):
@@ -268,11 +272,25 @@ def _parse_one(source: _Source) -> _Parsed:
                 out.rows.append(_row(record))
             except Exception as exc:  # one bad document never stops the rest
                 out.failures.append(IngestFailure(source.path, _reason(exc), document=record.id))
+            if len(out.rows) >= chunk:
+                yield out
+                out = _Parsed(source.path, source.size)
     except ReadError as exc:
         out.failures.append(IngestFailure(source.path, _read_reason(exc), exc.document))
     except Exception as exc:  # a reader bug: report it as this file's failure, go on
         out.failures.append(IngestFailure(source.path, _reason(exc)))
-    return out
+    out.is_done = True
+    yield out
+
+
+def _parse_one(source: _Source) -> _Parsed:
+    """All the records of one file (in a worker process)."""
+    whole = _Parsed(source.path, source.size, is_done=True)
+    for part in _parse_chunks(source, chunk=1 << 62):
+        whole.rows.extend(part.rows)
+        whole.volumes.extend(part.volumes)
+        whole.failures.extend(part.failures)
+    return whole
 
 
 def _row(doc: Document) -> Row:
@@ -306,12 +324,17 @@ def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
         yield task
 
 
-def _parsed_stream(sources: Sequence[_Source], workers: int) -> Iterator[list[_Parsed]]:
+def _parsed_stream(
+    sources: Sequence[_Source], workers: int, chunk: int = BATCH
+) -> Iterator[list[_Parsed]]:
     """Parsed results in input order, from a process pool when it helps."""
     tasks = list(_tasks(sources))
     if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield _parse_task(task)
+        # In this process: stream each file, so a big volume shows progress as it goes
+        # and is never held whole.
+        for source in sources:
+            for part in _parse_chunks(source, chunk=chunk):
+                yield [part]
         return
     # Not fork: the writer (this process) holds SQLite and tantivy handles and threads.
     context = multiprocessing.get_context("forkserver")
@@ -387,7 +410,7 @@ def ingest(
 
     bulk = _bulk(store)
     with bulk:
-        for results in _parsed_stream(sources, n_workers):
+        for results in _parsed_stream(sources, n_workers, batch):
             for parsed in results:
                 for vol in parsed.volumes:
                     store.put_volume(vol)
@@ -399,8 +422,9 @@ def ingest(
                     pending_paths.append(parsed.path)
                     if len(pending) >= batch:
                         flush()
-                state.files_done += 1
-                state.bytes_done += parsed.size
+                if parsed.is_done:
+                    state.files_done += 1
+                    state.bytes_done += parsed.size
                 state.documents += len(parsed.rows)
                 if progress:
                     progress(state)
