@@ -17,6 +17,7 @@ copies first), so the archive always answers queries for everything it holds.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -52,9 +53,8 @@ _WRITER_HEAP = 128_000_000
 
 
 def _hash_volume(volume: Volume) -> str:
-    import hashlib
-
-    return hashlib.sha256(volume.model_copy(update={"origin": None}).to_json().encode()).hexdigest()
+    data = volume.model_dump_json(exclude={"origin"}).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 class LocalStore(Store):
