@@ -543,9 +543,13 @@ def test_a_lost_connection_is_reopened_for_reads_and_reported_for_writes(
     docs = make_corpus(20, seed=3)
     store.put(docs[:10])
 
-    def cut() -> None:
+    def cut() -> None:  # every connection the store holds, readers and writer
         with psycopg.connect(pg_server, autocommit=True) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", (store._conn.info.backend_pid,))
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (store.url.rsplit("/", 1)[1],),
+            )
 
     cut()
     assert store.search("").total == 10  # read again on a new connection
@@ -556,6 +560,34 @@ def test_a_lost_connection_is_reopened_for_reads_and_reported_for_writes(
     with pytest.raises(BackendUnavailable, match="run the same command again"):
         store.put(docs[10:])
     assert store.put(docs) == [Outcome.UNCHANGED] * 10 + [Outcome.ADDED] * 10
+
+
+@pytest.mark.postgres
+def test_searches_from_many_threads_run_side_by_side(loaded: PostgresStore) -> None:
+    import threading
+
+    queries = ["taiwan", '"soviet union"', "from:Moscow", "type:memo*", "-taiwan", ""]
+    want = {q: loaded.search(q, limit=50, facets=True) for q in queries}
+    errors: list[BaseException] = []
+
+    def work(q: str) -> None:
+        try:
+            for _ in range(3):
+                got = loaded.search(q, limit=50, facets=True)
+                assert (got.total, ids(got.hits), got.facets) == (
+                    want[q].total,
+                    ids(want[q].hits),
+                    want[q].facets,
+                )
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(q,)) for q in queries * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
 
 
 @pytest.mark.postgres

@@ -17,8 +17,8 @@ import contextlib
 import hashlib
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from despatch.errors import BackendUnavailable, NotFound, StoreError
@@ -46,6 +46,10 @@ from despatch.store.base import (
 
 #: How many matches get the full ``ts_rank`` (0: all of them). See ``_pg_sql.hits_sql``.
 DEFAULT_RANK_WINDOW = 1000
+#: Connections that serve reads at once.
+DEFAULT_READERS = 4
+
+_T = TypeVar("_T")
 
 _INSERT_DOCUMENT = (
     f"INSERT INTO documents ({', '.join(_pg_sql.DOCUMENT_COLUMNS)}) VALUES ("
@@ -102,19 +106,45 @@ def _pages(value: Any) -> tuple[tuple[str, int], ...]:
 class PostgresStore(Store):
     """An archive in a PostgreSQL database, reached by a ``postgresql://`` URL."""
 
-    def __init__(self, url: str, *, rank_window: int = DEFAULT_RANK_WINDOW) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        rank_window: int = DEFAULT_RANK_WINDOW,
+        readers: int = DEFAULT_READERS,
+    ) -> None:
+        """Open the archive at ``url``; ``readers`` connections serve reads at once
+        (searches from many threads, as the web server makes them), one more writes."""
         psycopg = _import_psycopg()
         self.url = url
         self.where = mask_url(url)
         self.rank_window = rank_window
         self._psycopg = psycopg
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the writing connection
+        self._local = threading.local()  # the reading connection a thread holds, if any
         self._conn = self._connect()
         try:
             _pg_schema.migrate(self._conn, where=self.where)
         except psycopg.Error as exc:
             self._conn.close()
             raise StoreError(f"{self.where}: could not set up the archive's tables: {exc}") from exc
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError as exc:
+            self._conn.close()
+            raise BackendUnavailable(
+                "the PostgreSQL backend needs the psycopg-pool package, which is not "
+                "installed; install it with: pip install 'despatch[postgres]'"
+            ) from exc
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max(1, readers),
+            kwargs={"autocommit": True, "connect_timeout": 10},
+            check=ConnectionPool.check_connection,  # a server restart costs no failed read
+            open=True,
+            name=f"despatch {self.where}",
+        )
 
     def _connect(self) -> Any:
         psycopg = self._psycopg
@@ -251,19 +281,49 @@ class PostgresStore(Store):
 
     # --- reading ------------------------------------------------------------------------
 
-    def _fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        """Run a read; a lost connection is opened again once (reads are safe to repeat)."""
-        with self._lock:
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Any]:
+        """A connection from the pool for this thread's reads (the same one when nested)."""
+        held = getattr(self._local, "conn", None)
+        if held is not None:
+            yield held
+            return
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as conn:
+                self._local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    self._local.conn = None
+        except PoolTimeout as exc:
+            raise BackendUnavailable(
+                f"no connection to {self.where} came free or could be opened in time; "
+                "check that the server is running and not out of connections"
+            ) from exc
+
+    def _read(self, work: Callable[[], _T]) -> _T:
+        """Run ``work`` (which reads through ``_fetchall``) on a pooled connection; once
+        more on a fresh one if the connection was lost (reads are safe to repeat)."""
+        psycopg = self._psycopg
+        for attempt in (1, 2):
             try:
-                return list(self._conn.execute(sql, params).fetchall())
-            except self._psycopg.Error as exc:
-                if not self._lost(exc):
+                with self._reading():
+                    return work()
+            except psycopg.OperationalError as exc:
+                if attempt == 2:
                     raise StoreError(f"{self.where}: the query failed: {exc}") from exc
-            self._conn = self._connect()
-            try:
-                return list(self._conn.execute(sql, params).fetchall())
-            except self._psycopg.Error as exc:
+            except psycopg.Error as exc:
                 raise StoreError(f"{self.where}: the query failed: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """The rows of a read, on this thread's pooled connection (or a new checkout)."""
+        held = getattr(self._local, "conn", None)
+        if held is None:
+            return self._read(lambda: self._fetchall(sql, params))
+        return list(held.execute(sql, params).fetchall())
 
     def get(self, doc_id: str) -> Document:
         rows = self._fetchall("SELECT record::text FROM documents WHERE id = %s", (doc_id,))
@@ -378,14 +438,18 @@ class PostgresStore(Store):
         sql, params = _pg_sql.hits_sql(
             compiled, sort=sort, limit=limit, offset=offset, window=self.rank_window
         )
-        with self._lock, self._planning(compiled):
-            ranked = self._fetchall(sql, params)
-            if ranked:
-                total = int(ranked[0][2])
-            else:  # a page past the end: count on its own
-                total = int(self._fetchall(*_pg_sql.count_sql(compiled))[0][0])
-            facet_rows = self._fetchall(*_pg_sql.facets_sql(compiled)) if facets else []
-        hits = self._hits(ranked, ast)
+
+        def run() -> tuple[int, list[tuple[Any, ...]], list[SearchHit]]:
+            with self._planning(compiled):
+                ranked = self._fetchall(sql, params)
+                if ranked:
+                    total = int(ranked[0][2])
+                else:  # a page past the end: count on its own
+                    total = int(self._fetchall(*_pg_sql.count_sql(compiled))[0][0])
+                facet_rows = self._fetchall(*_pg_sql.facets_sql(compiled)) if facets else []
+            return total, facet_rows, self._hits(ranked, ast)
+
+        total, facet_rows, hits = self._read(run)
         facet_counts = {}
         if facets:
             counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
@@ -417,18 +481,23 @@ class PostgresStore(Store):
         if not compiled.indexable:
             yield
             return
-        self._fetchall("SELECT set_config('enable_seqscan', 'off', false)")
+        conn = self._local.conn
+        conn.execute("SET enable_seqscan = off")
         try:
             yield
-        finally:  # on the connection in use now (a lost one is replaced with defaults)
-            if not (self._conn.closed or self._conn.broken):
-                self._conn.execute("RESET enable_seqscan")
+        finally:  # a lost connection is dropped by the pool, settings and all
+            if not (conn.closed or conn.broken):
+                conn.execute("RESET enable_seqscan")
 
     def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
         """Up to ``cap`` matches in date order without snippets, and the total: one query."""
         compiled = _pg_sql.compile_query(parse_query(query))
-        with self._lock, self._planning(compiled):
-            rows = self._fetchall(*_pg_sql.scan_sql(compiled, cap))
+
+        def run() -> list[tuple[Any, ...]]:
+            with self._planning(compiled):
+                return self._fetchall(*_pg_sql.scan_sql(compiled, cap))
+
+        rows = self._read(run)
         if not rows:
             return [], 0
         hits = [
@@ -537,6 +606,7 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         with self._lock:
+            self._pool.close()
             if not self._conn.closed:
                 self._conn.close()
 
