@@ -290,3 +290,12 @@ def test_facets_by_complement_equal_the_reference(tmp_path: Path) -> None:
         for query in [*PARITY_QUERIES, "NOT Taiwan", "-zzz", "-type:telegram"]:
             got = store.search(query, facets=True, limit=0).facets
             assert got == reference_store().search(query, facets=True, limit=0).facets, query
+
+
+def test_an_open_store_does_not_lock_out_other_writers(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as first, LocalStore(tmp_path / "a") as second:
+        first.put([_doc(1, "alpha")])
+        second.put([_doc(2, "beta")])  # the first store let its index writer go
+        first.put([_doc(3, "gamma")])
+        assert first.search("alpha OR beta OR gamma").total == 3
+        assert second.check() == []

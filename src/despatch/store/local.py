@@ -152,6 +152,7 @@ class LocalStore(Store):
         writer.commit()
         self._write_stamp(generation)
         self._reload()
+        self._release_writer()
         return count
 
     def _delete_key(self, writer: tantivy.IndexWriter, key: int) -> None:
@@ -173,11 +174,22 @@ class LocalStore(Store):
             self._reload()
 
     def _commit_index(self) -> None:
+        """Commit the index, stamp it, and let the writer go.
+
+        Releasing the writer frees the index's lock, so another process (a long-running
+        web server, say) never keeps `despatch ingest` from writing.
+        """
         if self._writer is None:
             return
         self._writer.commit()
         self._write_stamp(_sqlite.get_meta(self.db, "generation"))
         self._reload()
+        self._release_writer()
+
+    def _release_writer(self) -> None:
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            writer.wait_merging_threads()
 
     @contextlib.contextmanager
     def bulk(self) -> Iterator[LocalStore]:
@@ -538,6 +550,7 @@ class LocalStore(Store):
         writer.commit()
         self._write_stamp(_sqlite.get_meta(self.db, "generation"))
         self._reload()
+        self._release_writer()
         return count
 
     def check(self, *, records: bool = True) -> list[str]:
@@ -578,8 +591,7 @@ class LocalStore(Store):
             with contextlib.suppress(ValueError):
                 if self._defer_commit:
                     self._commit_index()
-            self._writer.wait_merging_threads()
-            self._writer = None
+            self._release_writer()
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
