@@ -92,15 +92,19 @@ def ingest(
         ),
     ] = None,
 ) -> None:
-    """Read documents into the archive: TEI volumes, plain text, Markdown with front matter.
+    """Read documents into the archive: TEI, plain text, Markdown.
 
-    Formats are detected from each file. Ingesting the same files again changes nothing;
-    a changed document is updated in place; a document the archive already holds from a
-    richer source (TEI over Markdown over plain text) is reported as superseded. One file
-    that fails does not stop the rest (unless --strict); the exit status is 1 when any
-    failed. Plain-text files copied from history.state.gov do not name their volume: give
-    it with --volume, or in a despatch.toml beside them (volume = "frus1958-60v19", or
-    per file under \\[files."name.txt"]).
+    Formats are detected from each file. Ingesting the same files again
+    changes nothing; a changed document is updated in place; a document the
+    archive holds from a richer source (TEI over Markdown over plain text)
+    is counted as superseded and kept.
+
+    A file that fails does not stop the rest (unless --strict); the exit
+    status is 1 when any failed.
+
+    Plain-text copies from history.state.gov do not name their volume: give
+    it with --volume, or in a despatch.toml beside them
+    (volume = "frus1958-60v19", or per file under \\[files."name.txt"]).
     """
     from despatch.ingest import IngestProgress
     from despatch.ingest import ingest as run_ingest
