@@ -368,3 +368,11 @@ def test_links_never_nest() -> None:
     assert depth == 0
     assert '<span class="ent ent-place" title="place:Moscow">Moscow</span>' in html
     assert 'id="page-6"' in html and 'href="#fn-1"' in html
+
+
+def test_document_lists_the_people_it_names(seed_html: str) -> None:
+    panel = seed_html[seed_html.index('id="named-person"') :]
+    panel = panel[: panel.index("</section>")]
+    assert 'href="/persons/p_KNS1?volume=frus1958-60v19"' in panel
+    assert "Khrushchev, Nikita S." in panel
+    assert "Chiang Kai-shek" in panel and "×" in panel  # named several times

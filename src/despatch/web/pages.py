@@ -236,6 +236,31 @@ def search_page(
 # --- documents -----------------------------------------------------------------------------
 
 
+def _named(doc: Document, labels: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """The people, places and terms a document names, in order of first mention."""
+    groups: dict[str, dict[str, dict[str, Any]]] = {"person": {}, "place": {}, "term": {}}
+    for span in sorted(doc.spans, key=lambda sp: (sp.note is not None, sp.start)):
+        kind = "term" if span.kind == "organization" else span.kind
+        if kind not in groups or not span.key:
+            continue
+        entry = groups[kind].setdefault(
+            span.key,
+            {
+                "key": span.key,
+                "name": span.text,
+                "label": span.label or labels.get(span.key) or span.text,
+                "count": 0,
+            },
+        )
+        entry["count"] += 1
+    for entry in groups["person"].values():
+        # "Khrushchev, Nikita S., First Secretary …": the name, then who they were
+        parts = str(entry["label"]).split(", ")
+        entry["name"] = ", ".join(parts[:2]) if len(parts) > 1 else entry["name"]
+        entry["role"] = ", ".join(parts[2:])
+    return {kind: list(items.values()) for kind, items in groups.items()}
+
+
 def _telegram_rows(doc: Document) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     tg = doc.telegram
@@ -318,6 +343,7 @@ def document_page(request: Request, doc_id: str) -> Response:
         "volume": volume,
         "paragraphs": render_body(doc, ids),
         "leading_page": leading_page(doc),
+        "named": _named(doc, labels),
         "notes": render_notes(doc, ids),
         "heading_markers": heading_markers(doc),
         "telegram_rows": _telegram_rows(doc),
