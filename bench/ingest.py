@@ -94,7 +94,8 @@ def _row(name: str, m: Measurement, docs: int, size: int) -> str:
         return f"| {name} | FAILED (exit {m.returncode}; see bench/out/*.log.err) |"
     return (
         f"| {name} | {docs:,} | {m.seconds:,.1f} | {docs / m.seconds:,.0f} | "
-        f"{size / 1e6 / m.seconds:,.1f} | {m.user_s + m.sys_s:,.1f} | {m.peak_tree_mb:,.0f} | "
+        f"{size / 1e6 / m.seconds:,.1f} | {m.cpu_s:,.1f} | {m.peak_tree_mb:,.0f} | "
+        f"{m.peak_anon_mb:,.0f} | "
         f"{m.max_rss_mb:,.0f} | {m.load_before:.1f} |"
     )
 
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         if m.returncode != 0:
             print(f"despatch ingest failed ({m.returncode}):\n{m.stderr_tail}", file=sys.stderr)
         result["despatch"] = m.as_dict()
+        print(f"despatch ingest, largest processes: {m.processes}", file=sys.stderr)
         rows.append(_row("despatch ingest", m, docs, size))
         if not args.keep:
             shutil.rmtree(archive, ignore_errors=True)
@@ -175,9 +177,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{args.format}, {docs:,} documents, {size / 1e6:,.0f} MB; {result['machine']}")
     print(
         "| run | documents | wall s | docs/s | MB/s | CPU s | peak RSS, process tree (MB) "
+        "| of it anonymous (MB) "
         "| max RSS, one process (MB) | load avg at start |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     if args.breakdown:
         print(f"\nbreakdown (one core, in process): {result['breakdown']}")

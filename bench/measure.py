@@ -4,6 +4,9 @@ Peak memory is measured two ways, because an ingest may run a pool of worker pro
 
 * ``peak_tree_mb`` — the largest sum of resident memory (VmRSS) over the child and all its
   descendants, sampled every 50 ms from ``/proc`` (what the machine had to hold);
+* ``peak_anon_mb`` — the same sum counting only anonymous memory (heap, stacks), without
+  the file-backed pages of memory-mapped files: tantivy maps its segment files, and
+  those pages count as resident although the kernel can drop them at will;
 * ``max_rss_mb`` — ``ru_maxrss`` of the child's own resource usage (``os.wait4``): the peak
   of the largest single process among the child and the descendants it waited for.
 """
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+_TICK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -28,9 +32,12 @@ class Measurement:
     returncode: int
     load_before: float  # 1-minute load average when the child started (2 cores)
     seconds: float
-    user_s: float
+    user_s: float  # rusage of the child (and the descendants it waited for)
     sys_s: float
+    cpu_s: float  # CPU time of the whole process tree
     peak_tree_mb: float
+    peak_anon_mb: float
+    processes: list[dict[str, Any]]  # the largest processes: pid, role, peak RSS / anon MB
     max_rss_mb: float
     stdout_tail: str
     stderr_tail: str
@@ -55,20 +62,37 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants (0 if it is gone)."""
+def tree_rss(pid: int, per: dict[int, list[int]] | None = None) -> tuple[int, int]:
+    """Resident and anonymous-resident bytes of ``pid`` and all its descendants.
+
+    ``per`` collects each process's peak ``[rss, anon]`` and its latest own CPU time
+    (``utime + stime`` in clock ticks) by pid.
+    """
     kids = _children()
-    total = 0
+    total = anon = 0
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
             with open(f"/proc/{p}/statm", "rb") as fh:
-                total += int(fh.read().split()[1]) * _PAGE
+                fields = fh.read().split()
+            # statm: size resident shared …; shared = file-backed (+ shmem) resident pages.
+            rss_p = int(fields[1]) * _PAGE
+            anon_p = (int(fields[1]) - int(fields[2])) * _PAGE
+            total += rss_p
+            anon += anon_p
+            if per is not None:
+                peak = per.setdefault(p, [0, 0, 0])
+                peak[0] = max(peak[0], rss_p)
+                peak[1] = max(peak[1], anon_p)
+                with open(f"/proc/{p}/stat", "rb") as fh:
+                    stat = fh.read()
+                fields = stat[stat.rindex(b")") + 2 :].split()
+                peak[2] = int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             pass
         stack.extend(kids.get(p, ()))
-    return total
+    return total, anon
 
 
 def run_measured(
@@ -87,12 +111,15 @@ def run_measured(
     t0 = time.perf_counter()
     try:
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
-        peak = 0
+        peak = peak_anon = 0
+        per: dict[int, list[int]] = {}
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            peak = max(peak, tree_rss(proc.pid))
+            rss, anon = tree_rss(proc.pid, per)
+            peak = max(peak, rss)
+            peak_anon = max(peak_anon, anon)
             time.sleep(interval)
         seconds = time.perf_counter() - t0
         returncode = proc.returncode = os.waitstatus_to_exitcode(status)
@@ -106,6 +133,10 @@ def run_measured(
             return ""
         return p.read_bytes()[-2000:].decode("utf-8", "replace")
 
+    # Workers started by a fork server are not waited for by the measured process, so its
+    # rusage misses their CPU time; the sum sampled from /proc does not (it loses at most
+    # the last 50 ms of each process).
+    sampled_cpu = sum(v[2] for v in per.values()) / _TICK
     return Measurement(
         command=command,
         returncode=returncode,
@@ -113,7 +144,18 @@ def run_measured(
         seconds=seconds,
         user_s=usage.ru_utime,
         sys_s=usage.ru_stime,
+        cpu_s=max(sampled_cpu, usage.ru_utime + usage.ru_stime),
         peak_tree_mb=peak / 2**20,
+        peak_anon_mb=peak_anon / 2**20,
+        processes=[
+            {
+                "pid": p,
+                "role": "main" if p == proc.pid else "child",
+                "peak_rss_mb": round(v[0] / 2**20),
+                "peak_anon_mb": round(v[1] / 2**20),
+            }
+            for p, v in sorted(per.items(), key=lambda kv: -kv[1][0])[:4]
+        ],
         max_rss_mb=usage.ru_maxrss / 1024,
         stdout_tail=tail(log),
         stderr_tail=tail(err_path),
