@@ -466,8 +466,10 @@ def test_unvalidated_records_are_the_validated_ones() -> None:
     from despatch.model import DateEvidence, Note, PageBreak, Paragraph, Party, Span
     from despatch.readers import _tei_records as records
 
-    span = {"start": 0, "end": 6, "kind": "person", "text": "Herter", "key": "p_HCA1",
-            "label": "Herter, Christian A.", "note": None}  # fmt: skip
+    span: dict[str, Any] = {
+        "start": 0, "end": 6, "kind": "person", "text": "Herter", "key": "p_HCA1",
+        "label": "Herter, Christian A.", "note": None,
+    }  # fmt: skip
     assert records.span(**span) == Span(**span)
     assert records.paragraph(start=0, end=9, pages=["231"], kind="p") == Paragraph(
         start=0, end=9, pages=["231"], kind="p"
@@ -475,8 +477,10 @@ def test_unvalidated_records_are_the_validated_ones() -> None:
     assert records.page_break(page="232", offset=4, facs=None, note="d110fn1") == PageBreak(
         page="232", offset=4, note="d110fn1"
     )
-    note = {"n": "0", "id": "d110fn0", "text": "Source: …", "kind": "source", "anchor": None,
-            "marker": "0", "page": "231"}  # fmt: skip
+    note: dict[str, Any] = {
+        "n": "0", "id": "d110fn0", "text": "Source: …", "kind": "source", "anchor": None,
+        "marker": "0", "page": "231",
+    }  # fmt: skip
     assert records.note(**note) == Note(**note)
     # defaults and fields set as validation gives them; mutable defaults are not shared
     ev = records.construct(DateEvidence, value="1958-09-19", source=DateSource.DATELINE)
