@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from despatch.errors import DespatchError, QueryError
-from despatch.model import Document, Party
+from despatch.model import AuthorityEntry, Document, Party
 from despatch.store.base import FACET_FIELDS, FacetValue, SearchResults, Store
 from despatch.web import charts
 from despatch.web.api import (
@@ -236,28 +236,38 @@ def search_page(
 # --- documents -----------------------------------------------------------------------------
 
 
-def _named(doc: Document, labels: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    """The people, places and terms a document names, in order of first mention."""
+def _named(doc: Document, authority: dict[str, AuthorityEntry]) -> dict[str, list[dict[str, Any]]]:
+    """The people, places and terms a document names, in order of first mention.
+
+    Each with the name and identification of its authority entry (the volume's lists)
+    when there is one, else as the span's label gives them.
+    """
     groups: dict[str, dict[str, dict[str, Any]]] = {"person": {}, "place": {}, "term": {}}
     for span in sorted(doc.spans, key=lambda sp: (sp.note is not None, sp.start)):
         kind = "term" if span.kind == "organization" else span.kind
         if kind not in groups or not span.key:
             continue
-        entry = groups[kind].setdefault(
-            span.key,
-            {
+        item = groups[kind].get(span.key)
+        if item is None:
+            entry = authority.get(span.key)
+            label = span.label or span.text
+            if entry is not None:
+                name, role = entry.name, entry.description
+            elif label.startswith(span.text + ", "):
+                name, role = span.text, label[len(span.text) + 2 :]
+            elif kind == "person" and label.count(", ") >= 2:
+                parts = label.split(", ")
+                name, role = ", ".join(parts[:2]), ", ".join(parts[2:])
+            else:
+                name, role = span.text, label if label != span.text else ""
+            item = groups[kind][span.key] = {
                 "key": span.key,
-                "name": span.text,
-                "label": span.label or labels.get(span.key) or span.text,
+                "name": name,
+                "role": role,
+                "label": label,
                 "count": 0,
-            },
-        )
-        entry["count"] += 1
-    for entry in groups["person"].values():
-        # "Khrushchev, Nikita S., First Secretary …": the name, then who they were
-        parts = str(entry["label"]).split(", ")
-        entry["name"] = ", ".join(parts[:2]) if len(parts) > 1 else entry["name"]
-        entry["role"] = ", ".join(parts[2:])
+            }
+        item["count"] += 1
     return {kind: list(items.values()) for kind, items in groups.items()}
 
 
@@ -343,7 +353,7 @@ def document_page(request: Request, doc_id: str) -> Response:
         "volume": volume,
         "paragraphs": render_body(doc, ids),
         "leading_page": leading_page(doc),
-        "named": _named(doc, labels),
+        "named": _named(doc, {e.id: e for e in [*volume.persons, *volume.terms]} if volume else {}),
         "notes": render_notes(doc, ids),
         "heading_markers": heading_markers(doc),
         "telegram_rows": _telegram_rows(doc),
