@@ -119,7 +119,7 @@ def test_records_come_in_order_then_the_volume() -> None:
     assert isinstance(records[-1], Volume)
     ids = [r.id for r in records[:-1]]
     assert ids == [f"frus1958-60v19/d{n}" for n in range(105, 116)]
-    assert [r.sequence for r in records[:-1]] == list(range(11))
+    assert [r.sequence for r in records[:-1] if isinstance(r, Document)] == list(range(11))
 
 
 def test_d110_heading_number_and_parties(v19: tuple[dict[str, Document], Volume]) -> None:
