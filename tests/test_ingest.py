@@ -236,7 +236,7 @@ def test_any_store_receives_whole_records() -> None:
     from despatch.readers import read_path
 
     store = MemoryStore()
-    ingest(store, [TEI_V19], workers=1)
+    ingest(store, [TEI_V19], workers=1, enrich=False)
     expected = next(
         r for r in read_path(TEI_V19) if isinstance(r, Document) and r.id.endswith("/d110")
     )
@@ -258,3 +258,23 @@ def test_a_big_file_is_stored_as_it_is_read(tmp_path: Path) -> None:
     # Documents were counted (and stored in batches of 4) before the file was finished.
     assert (0, 4) in seen and (0, 8) in seen
     assert seen[-1] == (1, 11)
+
+
+def test_ingest_enriches_unless_asked_not_to(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as enriched, LocalStore(tmp_path / "b") as plain:
+        ingest(enriched, [SEED])
+        ingest(plain, [SEED], enrich=False)
+        # The plain-text seed names no persons by itself; enrichment finds them.
+        assert [h.id for h in enriched.search("person:Khrushchev").hits] == ["frus1958-60v19/d110"]
+        assert plain.search("person:Khrushchev").total == 0
+        doc = enriched.get("frus1958-60v19/d110")
+        assert any(r.kind == "telegram" and r.serial == "631" for r in doc.references)
+        # Enrichment is deterministic: ingesting again changes nothing.
+        assert ingest(enriched, [SEED]).unchanged == 1
+
+
+def test_references_resolved_within_a_volume_give_cited_by(tmp_path: Path) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        ingest(store, [TEI_V19])
+        sources = {c.source for c in store.cited_by("frus1958-60v19/d111")}
+        assert "frus1958-60v19/d113" in sources  # "telegram 452 of September 20"

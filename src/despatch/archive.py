@@ -41,12 +41,19 @@ class Archive:
         volume: str | None = None,
         workers: int | None = None,
         progress: Callable[[IngestProgress], None] | None = None,
+        enrich: bool = True,
     ) -> IngestReport:
         """Read files, folders or globs into the archive (see ``despatch.ingest``)."""
         if isinstance(paths, str | Path):
             paths = [paths]
         return ingest(
-            self.store, paths, strict=strict, volume=volume, workers=workers, progress=progress
+            self.store,
+            paths,
+            strict=strict,
+            volume=volume,
+            workers=workers,
+            progress=progress,
+            enrich=enrich,
         )
 
     def search(

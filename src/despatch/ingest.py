@@ -28,8 +28,11 @@
 - **Crash-safe.** Documents are written in transactional batches; after a crash or
   ``kill -9`` the archive opens, passes ``check``, and running the same ingest again
   completes it.
-- **Both cores.** Files are parsed (and their index fields computed) in a process pool;
-  one writer stores the results.
+- **Enriched.** Each file's records go through ``despatch.enrich`` (people, places,
+  terms; citations found and resolved among the file's documents) unless
+  ``enrich=False`` (``--no-enrich``).
+- **Both cores.** Files are parsed, enriched and their index fields computed in a
+  process pool; one writer stores the results.
 """
 
 from __future__ import annotations
@@ -260,11 +263,48 @@ class _Parsed:
     is_done: bool = False
 
 
-def _parse_chunks(source: _Source, chunk: int) -> Iterator[_Parsed]:
+def _records(
+    source: _Source, enrich: bool, failures: list[IngestFailure]
+) -> Iterator[Document | Volume]:
+    """The records of one file as the reader gives them, enriched when asked.
+
+    Enrichment (``despatch.enrich.enrich_records``) needs the whole file: the TEI reader
+    gives the volume's lists of persons and abbreviations last, and references are
+    resolved among the file's documents. A reader error is raised after the records
+    read before it; an enrichment error is reported and the records stored as read.
+    """
+    reader = read_path(Path(source.path), volume=source.volume)
+    if not enrich:
+        yield from reader
+        return
+    from despatch.enrich import enrich_records
+
+    read: list[Document | Volume] = []
+    error: Exception | None = None
+    try:
+        read.extend(reader)
+    except Exception as exc:
+        error = exc
+    try:
+        records = list(enrich_records(iter(read)))
+    except Exception as exc:  # a bug in enrichment must not lose the documents
+        failures.append(
+            IngestFailure(
+                source.path,
+                f"enrichment failed, stored without entities and links: {_reason(exc)}",
+            )
+        )
+        records = read
+    yield from records
+    if error is not None:
+        raise error
+
+
+def _parse_chunks(source: _Source, chunk: int, enrich: bool = True) -> Iterator[_Parsed]:
     """The records of one file in stretches of ``chunk`` documents, as they are read."""
     out = _Parsed(source.path, source.size)
     try:
-        for record in read_path(Path(source.path), volume=source.volume):
+        for record in _records(source, enrich, out.failures):
             if isinstance(record, Volume):
                 out.volumes.append(record)
                 continue
@@ -283,10 +323,10 @@ def _parse_chunks(source: _Source, chunk: int) -> Iterator[_Parsed]:
     yield out
 
 
-def _parse_one(source: _Source) -> _Parsed:
+def _parse_one(source: _Source, enrich: bool = True) -> _Parsed:
     """All the records of one file (in a worker process)."""
     whole = _Parsed(source.path, source.size, is_done=True)
-    for part in _parse_chunks(source, chunk=1 << 62):
+    for part in _parse_chunks(source, chunk=1 << 62, enrich=enrich):
         whole.rows.extend(part.rows)
         whole.volumes.extend(part.volumes)
         whole.failures.extend(part.failures)
@@ -307,8 +347,8 @@ def _read_reason(exc: ReadError) -> str:
     return f"line {exc.line}: {exc.reason}" if exc.line is not None else exc.reason
 
 
-def _parse_task(sources: Sequence[_Source]) -> list[_Parsed]:
-    return [_parse_one(s) for s in sources]
+def _parse_task(sources: Sequence[_Source], enrich: bool = True) -> list[_Parsed]:
+    return [_parse_one(s, enrich) for s in sources]
 
 
 def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
@@ -325,7 +365,7 @@ def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
 
 
 def _parsed_stream(
-    sources: Sequence[_Source], workers: int, chunk: int = BATCH
+    sources: Sequence[_Source], workers: int, chunk: int = BATCH, enrich: bool = True
 ) -> Iterator[list[_Parsed]]:
     """Parsed results in input order, from a process pool when it helps."""
     tasks = list(_tasks(sources))
@@ -333,7 +373,7 @@ def _parsed_stream(
         # In this process: stream each file, so a big volume shows progress as it goes
         # and is never held whole.
         for source in sources:
-            for part in _parse_chunks(source, chunk=chunk):
+            for part in _parse_chunks(source, chunk=chunk, enrich=enrich):
                 yield [part]
         return
     # Not fork: the writer (this process) holds SQLite and tantivy handles and threads.
@@ -342,12 +382,12 @@ def _parsed_stream(
     try:
         # Keep a bounded window of tasks in flight so memory stays flat in corpus size.
         window = workers * 3
-        pending = [executor.submit(_parse_task, t) for t in tasks[:window]]
+        pending = [executor.submit(_parse_task, t, enrich) for t in tasks[:window]]
         next_task = window
         while pending:
             future = pending.pop(0)
             if next_task < len(tasks):
-                pending.append(executor.submit(_parse_task, tasks[next_task]))
+                pending.append(executor.submit(_parse_task, tasks[next_task], enrich))
                 next_task += 1
             yield future.result()
     finally:
@@ -374,8 +414,13 @@ def ingest(
     progress: Callable[[IngestProgress], None] | None = None,
     volume: str | None = None,
     batch: int = BATCH,
+    enrich: bool = True,
 ) -> IngestReport:
-    """Read ``paths`` (files, folders, globs) into ``store``; see the module docstring."""
+    """Read ``paths`` (files, folders, globs) into ``store``; see the module docstring.
+
+    ``enrich`` runs ``despatch.enrich`` on each file's records (entity spans, references
+    found and resolved among the file's documents) before they are stored.
+    """
     started = time.perf_counter()
     sources, skipped, failures = find_sources(paths, volume=volume)
     report = IngestReport(files=len(sources), skipped=skipped)
@@ -410,7 +455,7 @@ def ingest(
 
     bulk = _bulk(store)
     with bulk:
-        for results in _parsed_stream(sources, n_workers, batch):
+        for results in _parsed_stream(sources, n_workers, batch, enrich):
             for parsed in results:
                 for vol in parsed.volumes:
                     store.put_volume(vol)

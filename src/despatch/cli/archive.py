@@ -91,6 +91,14 @@ def ingest(
             "--workers", min=1, help="Parsing processes (default: the number of cores, up to 4)."
         ),
     ] = None,
+    enrich: Annotated[
+        bool,
+        typer.Option(
+            "--enrich/--no-enrich",
+            help="Mark people, places and terms and link citations (default), or store "
+            "the records as read (faster).",
+        ),
+    ] = True,
 ) -> None:
     """Read documents into the archive: TEI, plain text, Markdown.
 
@@ -134,7 +142,13 @@ def ingest(
                 )
 
             report = run_ingest(
-                store, paths, strict=strict, volume=volume, workers=workers, progress=on_progress
+                store,
+                paths,
+                strict=strict,
+                volume=volume,
+                workers=workers,
+                progress=on_progress,
+                enrich=enrich,
             )
     except DespatchError as exc:
         raise fail(exc) from exc
