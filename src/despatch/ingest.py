@@ -102,6 +102,11 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     failures: list[IngestFailure] = field(default_factory=list)
     seconds: float = 0.0
+    #: References newly resolved across files by the pass after the run, and the stored
+    #: documents that pass stored again with them (not counted as ``updated``: their
+    #: sources did not change). See ``despatch.resolution``.
+    linked: int = 0
+    linked_documents: int = 0
 
     @property
     def failed(self) -> int:
@@ -432,10 +437,16 @@ def ingest(
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
     pending: list[Row] = []
     pending_paths: list[str] = []
+    # Resolving against the whole archive: before each batch is stored, and a pass after.
+    lookup = store.reference_lookup() if enrich else None
 
     def flush() -> None:
         if not pending:
             return
+        if lookup is not None:
+            from despatch.resolution import prepare_rows
+
+            pending[:] = prepare_rows(lookup, pending)
         try:
             outcomes = _store_rows(store, pending)
         except DespatchError:
@@ -474,6 +485,11 @@ def ingest(
                 if progress:
                     progress(state)
         flush()
+        if enrich:
+            from despatch.resolution import resolve_pending
+
+            linked = resolve_pending(store)
+            report.linked, report.linked_documents = linked.references, linked.documents
     report.seconds = time.perf_counter() - started
     return report
 

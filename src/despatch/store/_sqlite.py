@@ -24,9 +24,11 @@ from despatch.store._rows import (
     record_json,
     volume_order_key,
 )
+from despatch.store._links import LinkRow, link_row
+from despatch.store._sqlite_links import migrate_v4, write_links
 from despatch.store._tantivy import normalized_texts
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _v1(db: sqlite3.Connection) -> None:
@@ -102,7 +104,13 @@ def _v3(db: sqlite3.Connection) -> None:
 
 
 #: ``MIGRATIONS[n]`` takes an archive from schema version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {0: _v1, 1: _v2, 2: _v3}
+# Version 4: the link tables that resolve references across the archive (_sqlite_links).
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    0: _v1,
+    1: _v2,
+    2: _v3,
+    3: migrate_v4,
+}
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,7 @@ class Row:
     reader: str | None
     targets: tuple[str, ...]  # resolved reference targets, in order
     texts: dict[str, str]  # the index's normalized text sources
+    links: LinkRow | None = None  # what archive-wide resolution keeps (``_links``)
 
 
 def row_of(doc: Document, fields: IndexedFields | None = None) -> Row:
@@ -144,6 +153,7 @@ def row_of(doc: Document, fields: IndexedFields | None = None) -> Row:
         reader=doc.reader,
         targets=tuple(r.target for r in doc.references if r.target),
         texts=texts,
+        links=link_row(doc),
     )
 
 
@@ -273,6 +283,8 @@ def write_rows(
             "INSERT INTO doc_references (source, ord, target) VALUES (?, ?, ?)",
             [(row.doc_id, i, t) for i, t in enumerate(row.targets)],
         )
+        if row.links is not None:
+            write_links(db, row.links)
     return out
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
 from despatch.model import AuthorityEntry, Document, Volume
+
+if TYPE_CHECKING:
+    from despatch.enrich.resolve import ReferenceLookup
 
 SortOrder = Literal["relevance", "date"]
 
@@ -180,6 +183,17 @@ class Store(ABC):
             if not res.hits or len(hits) >= total:
                 break
         return hits, total
+
+    def reference_lookup(self) -> ReferenceLookup:
+        """The lookup that resolves references against this archive (``despatch.enrich``).
+
+        The built-in backends return a native, indexed one that also keeps the pending
+        references an archive-wide pass retries (``despatch.resolution``); this default
+        answers through the ordinary methods above (correct, slower).
+        """
+        from despatch.enrich.resolve import StoreLookup
+
+        return StoreLookup(self)
 
     @abstractmethod
     def cited_by(self, doc_id: str) -> list[Citation]:

@@ -36,6 +36,7 @@ from despatch.search.query import MatchAll, parse_query
 from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store import _sqlite, _tantivy
 from despatch.store._rows import content_hash, facet_values, load_record
+from despatch.store._sqlite_links import SqliteLinks
 from despatch.store.base import (
     ArchiveStats,
     Citation,
@@ -480,6 +481,10 @@ class LocalStore(Store):
             return tuple((str(text), page) for text, page in json.loads(notes))
         # A row from schema version 2: the notes are only in the record.
         return tuple((n.text, n.page) for n in self._load_key(key).notes)
+
+    def reference_lookup(self) -> SqliteLinks:
+        """The archive's indexed reference lookup (``store/_sqlite_links.py``)."""
+        return SqliteLinks(self.db)
 
     def cited_by(self, doc_id: str) -> list[Citation]:
         from despatch.store._rows import citations_of

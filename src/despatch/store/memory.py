@@ -27,6 +27,7 @@ from despatch.search.query import (
     parse_query,
 )
 from despatch.search.snippet import Snippeter, SnippetSource
+from despatch.store._links import MemoryLinks, link_row
 from despatch.store._rows import (
     citations_of,
     content_hash,
@@ -137,7 +138,12 @@ class MemoryStore(Store):
     def __init__(self, documents: Iterable[Document] = ()) -> None:
         self._docs: dict[str, _Entry] = {}
         self._volumes: dict[str, Volume] = {}
+        self._links = MemoryLinks(lambda: [e.doc for e in self._docs.values()])
         self.put(documents)
+
+    def reference_lookup(self) -> MemoryLinks:
+        """The archive-wide reference lookup (kept up to date by ``put``)."""
+        return self._links
 
     def put(self, documents: Iterable[Document]) -> list[Outcome]:
         outcomes: list[Outcome] = []
@@ -151,6 +157,7 @@ class MemoryStore(Store):
                 outcomes.append(Outcome.SUPERSEDED)
                 continue
             self._docs[doc.id] = entry
+            self._links.write(link_row(doc))
             outcomes.append(Outcome.ADDED if old is None else Outcome.UPDATED)
         return outcomes
 
