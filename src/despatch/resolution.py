@@ -156,6 +156,9 @@ def resolve_archive(store: Store) -> ReportWithIndexed:
         for batch in lookup.documents():
             lookup.index_documents(batch)
             report.indexed += len(batch)
+        mark_indexed = getattr(lookup, "mark_indexed", None)
+        if callable(mark_indexed):
+            mark_indexed()
         cached = CachedLookup(lookup)
         for pendings in lookup.all_pending():
             _relink(store, cached, pendings, report)

@@ -1,4 +1,4 @@
-"""`despatch` commands: ingest, search, show, stats, reindex, check."""
+"""`despatch` commands: ingest, search, show, stats, reindex, resolve, check."""
 
 from __future__ import annotations
 
@@ -166,6 +166,12 @@ def ingest(
         f"failed {report.failed:,}",
         highlight=False,
     )
+    if report.linked:
+        console.print(
+            f"  linked {report.linked:,} more citations across files "
+            f"(in {report.linked_documents:,} stored documents)",
+            highlight=False,
+        )
     if report.skipped:
         console.print(
             f"  skipped {len(report.skipped)} files that are not documents "
@@ -359,6 +365,32 @@ def reindex() -> None:
 
 
 @app.command()
+def resolve() -> None:
+    """Link every citation in the archive to the document it cites, across files.
+
+    Ingest does this as it goes (each new document is linked to the
+    archive, and the archive's pending citations to it); run this once on an
+    archive built by an older despatch, or after ingesting with --no-enrich
+    and then enriching. Safe to run any time: it changes only links.
+    """
+    from despatch.resolution import resolve_archive
+
+    try:
+        with _open() as store:
+            report = resolve_archive(store)
+    except DespatchError as exc:
+        raise fail(exc) from exc
+    noun = "reference" if report.references == 1 else "references"
+    docs = "document" if report.documents == 1 else "documents"
+    console.print(
+        f"Resolved {report.references:,} more {noun} in {report.documents:,} {docs} "
+        f"({report.checked:,} pending references tried over {report.indexed:,} documents, "
+        f"{report.seconds:.1f} s).",
+        highlight=False,
+    )
+
+
+@app.command()
 def check(
     integrity: Annotated[
         bool,
@@ -387,4 +419,4 @@ def check(
     console.print("The archive is sound.")
 
 
-__all__ = ["check", "ingest", "reindex", "search", "show", "stats"]
+__all__ = ["check", "ingest", "reindex", "resolve", "search", "show", "stats"]

@@ -28,8 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from despatch.errors import SchemaMismatch
+from despatch.store import _pg_links
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _V1 = [
     """
@@ -107,7 +108,8 @@ _V1 = [
 ]
 
 #: ``MIGRATIONS[n]``: the statements that take a database from version ``n`` to ``n + 1``.
-MIGRATIONS: dict[int, list[str]] = {0: _V1}
+# Version 2: the link tables that resolve references across the archive (_pg_links).
+MIGRATIONS: dict[int, list[str]] = {0: _V1, 1: _pg_links.V2}
 
 # Any 64-bit number unique to despatch: serialises concurrent first opens.
 _LOCK_KEY = 0x64657370617463

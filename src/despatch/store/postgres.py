@@ -25,7 +25,8 @@ from despatch.errors import BackendUnavailable, NotFound, StoreError
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.search.query import Query, parse_query
 from despatch.search.snippet import SnippetSource, make_snippet
-from despatch.store import _pg_schema, _pg_sql
+from despatch.store import _pg_links, _pg_schema, _pg_sql
+from despatch.store._links import link_row
 from despatch.store._rows import (
     citations_of,
     content_hash,
@@ -253,6 +254,7 @@ class PostgresStore(Store):
             refs = [r for doc, _ in writes for r in _pg_sql.reference_rows(doc)]
             if refs:
                 cur.executemany(_INSERT_REFERENCE, refs)
+            _pg_links.write_links(cur, [link_row(doc) for doc, _ in writes])
 
     def put_volume(self, volume: Volume) -> Outcome:
         digest = _volume_hash(volume)
@@ -380,6 +382,10 @@ class PostgresStore(Store):
             where = f" in volume {volume}" if volume else ""
             raise NotFound(f"no person or term {key!r}{where}")
         return AuthorityEntry.model_validate_json(rows[0][0])
+
+    def reference_lookup(self) -> _pg_links.PgLinks:
+        """The archive's indexed reference lookup (``store/_pg_links.py``)."""
+        return _pg_links.PgLinks(self)
 
     def cited_by(self, doc_id: str) -> list[Citation]:
         rows = self._fetchall(
