@@ -310,6 +310,16 @@ class StoreSuite:
         assert sorted({c.source for c in store.cited_by(D110)}) == expected
         assert all(c.target == D110 and c.text for c in store.cited_by(D110))
 
+    def test_reference_lookup_finds_stored_documents(self, store: Store) -> None:
+        # The native lookup archive-wide resolution asks (``despatch.resolution``).
+        lookup = store.reference_lookup()
+        assert lookup.document_by_number("frus1958-60v19", "110") == D110
+        assert lookup.document_by_number("frus1958-60v19", "999") is None
+        assert sorted(c.id for c in lookup.serial_candidates("634")) == sorted([D110, seed_id()])
+        assert lookup.serial_candidates("99999") == []
+        assert lookup.document_at_page("frus1958-60v19", "233") == D110
+        assert lookup.document_at_page("frus1901China", "55") is None  # d58 and d59 share it
+
     def test_stats(self, store: Store) -> None:
         stats = store.stats()
         docs, _ = sample_records()
