@@ -380,22 +380,33 @@ def _decide(cands: list[Candidate], discourse: Counter[str]) -> Candidate | None
 
 
 def _merge(matches_by_lexicon: list[list[Match]]) -> list[Match]:
-    """One non-overlapping list: longest first; equal spans pool their candidates."""
-    pooled: dict[tuple[int, int], Match] = {}
-    for matches in matches_by_lexicon:
-        for m in matches:
-            got = pooled.get((m.start, m.end))
-            if got is None:
-                pooled[(m.start, m.end)] = Match(m.start, m.end, m.surface, list(m.candidates))
-            else:
-                got.candidates.extend(m.candidates)
+    """One non-overlapping list: longest first; equal spans pool their candidates.
+
+    The matches are not changed (their candidate lists are the lexicons' own); pooling
+    builds a new ``Match``.
+    """
+    lists = [matches for matches in matches_by_lexicon if matches]
+    if not lists:
+        return []
+    if len(lists) == 1:
+        return lists[0]  # one lexicon's scan is already ordered and non-overlapping
+    # Each list is ordered by (start, longest first): a stable sort of their concatenation
+    # is a merge, and puts equal spans side by side in lexicon order.
     out: list[Match] = []
     limit = -1
-    for m in sorted(pooled.values(), key=lambda x: (x.start, -(x.end - x.start))):
-        if m.start >= limit:
+    last: Match | None = None
+    for m in sorted([m for matches in lists for m in matches], key=_span_order):
+        if last is not None and m.start == last.start and m.end == last.end:
+            last = out[-1] = Match(m.start, m.end, last.surface, [*last.candidates, *m.candidates])
+        elif m.start >= limit:
             out.append(m)
+            last = m
             limit = m.end
     return out
+
+
+def _span_order(m: Match) -> tuple[int, int]:
+    return (m.start, m.start - m.end)
 
 
 def document_year(doc: Document) -> int | None:
@@ -413,6 +424,47 @@ def document_year(doc: Document) -> int | None:
     return None
 
 
+class _VolumeContext:
+    """What every document of one volume needs: the lists' entries, lexicons, start keys."""
+
+    __slots__ = ("auth", "entries", "keys", "lexicons", "sizes", "vlex", "volume")
+
+    def __init__(self, volume: Volume | None, volume_id: str | None, auth: Authority) -> None:
+        self.volume = volume  # held, so that its id() is not reused while cached
+        self.auth = auth
+        self.sizes = (len(volume.persons), len(volume.terms)) if volume else (0, 0)
+        entries: dict[str, AuthorityEntry] = {}
+        for e in (volume.persons + volume.terms) if volume else []:
+            entries[e.id] = e
+        for e in auth.volume_entries(volume.id if volume else volume_id):
+            entries.setdefault(e.id, e)
+        self.entries = entries
+        self.vlex = volume_lexicon(volume or volume_id, auth)
+        self.lexicons = [lex for lex in (self.vlex, global_lexicon(auth)) if len(lex)]
+        self.keys: frozenset[str] = frozenset().union(*(x.start_keys() for x in self.lexicons))
+
+
+_CONTEXTS: dict[tuple[int, int, str | None], _VolumeContext] = {}
+
+
+def _volume_context(
+    volume: Volume | None, volume_id: str | None, auth: Authority
+) -> _VolumeContext:
+    """The cached context of a volume (a file's documents share one ``Volume`` record)."""
+    key = (id(volume), id(auth), None if volume is not None else volume_id)
+    ctx = _CONTEXTS.get(key)
+    if (
+        ctx is None
+        or ctx.volume is not volume
+        or ctx.auth is not auth
+        or (volume is not None and ctx.sizes != (len(volume.persons), len(volume.terms)))
+    ):
+        if len(_CONTEXTS) >= 64:
+            _CONTEXTS.clear()
+        ctx = _CONTEXTS[key] = _VolumeContext(volume, volume_id, auth)
+    return ctx
+
+
 def find_entities(
     doc: Document,
     *,
@@ -424,8 +476,12 @@ def find_entities(
     Spans overlapping a span the reader already marked are left out.
     """
     auth = authority or default_authority()
-    lexicons = [lex for lex in (volume_lexicon(volume or doc.volume, auth), global_lexicon(auth))
-                if len(lex)]  # fmt: skip
+    return _find_entities(doc, doc.spans, _volume_context(volume, doc.volume, auth))
+
+
+def _find_entities(doc: Document, reader_spans: list[Span], ctx: _VolumeContext) -> list[Span]:
+    """``find_entities`` with the reader's (labelled) spans given apart from ``doc``."""
+    lexicons = ctx.lexicons
     year = document_year(doc)
     parts: list[tuple[str | None, str]] = [(None, doc.text)]
     parts += [(note.id or note.n, note.text) for note in doc.notes]
@@ -438,12 +494,12 @@ def find_entities(
         pos += len(text) + len(_SEP)
     joined = _SEP.join(text for _key, text in parts)
     taken: dict[str | None, tuple[list[int], list[int]]] = {}
-    for sp in sorted(doc.spans, key=lambda x: x.start):
+    for sp in sorted(reader_spans, key=lambda x: x.start):
         starts, ends = taken.setdefault(sp.note, ([], []))
         starts.append(sp.start)
         ends.append(sp.end)
 
-    tokens = tokenize(joined)
+    tokens = tokenize(joined, ctx.keys)
     found: list[tuple[int, Match]] = []
     for m in _merge([lex.scan(joined, tokens) for lex in lexicons]):
         i = bisect.bisect_right(bases, m.start) - 1
@@ -455,7 +511,7 @@ def find_entities(
                 continue  # the reader marked this stretch already
         found.append((i, m))
 
-    discourse: Counter[str] = Counter(s.key for s in doc.spans if s.key)
+    discourse: Counter[str] = Counter(s.key for s in reader_spans if s.key)
     decided: list[tuple[int, Match, Candidate | None, list[Candidate]]] = []
     for i, m in found:
         chosen, cands = _choose(m, joined, year, discourse)
@@ -498,12 +554,12 @@ def label_spans(
     person of the volume's list.
     """
     auth = authority or default_authority()
-    entries: dict[str, AuthorityEntry] = {}
-    for e in (volume.persons + volume.terms) if volume else []:
-        entries[e.id] = e
-    for e in auth.volume_entries(volume.id if volume else doc.volume):
-        entries.setdefault(e.id, e)
-    vlex = volume_lexicon(volume or doc.volume, auth)
+    return _label_spans(doc, _volume_context(volume, doc.volume, auth))
+
+
+def _label_spans(doc: Document, ctx: _VolumeContext) -> list[Span]:
+    entries = ctx.entries
+    vlex = ctx.vlex
     out: list[Span] = []
     for s in doc.spans:
         key = s.key.lstrip("#") if s.key else None
@@ -530,9 +586,9 @@ def enrich_entities(
     doc: Document, *, volume: Volume | None = None, authority: Authority | None = None
 ) -> Document:
     """``doc`` with the reader's spans labelled and the mentions found added, in order."""
-    labelled = label_spans(doc, volume=volume, authority=authority)
-    tmp = doc.model_copy(update={"spans": labelled})
-    found = find_entities(tmp, volume=volume, authority=authority)
+    ctx = _volume_context(volume, doc.volume, authority or default_authority())
+    labelled = _label_spans(doc, ctx)
+    found = _find_entities(doc, labelled, ctx)
     spans = sorted(labelled + found, key=lambda s: (s.note or "", s.start, s.end))
     return doc.model_copy(update={"spans": spans})
 

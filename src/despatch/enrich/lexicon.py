@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,12 +37,20 @@ _FANOUT = 12  # more surfaces than this under one token: add the second level
 Token = tuple[int, int, str, str]
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, keys: AbstractSet[str] | None = None) -> list[Token]:
     """The capitalised tokens of ``text`` as (start, end, token, head before any joiner).
 
     Computed once per text, so that several lexicons scan it without tokenising again.
+    With ``keys`` (the union of the scanning lexicons' ``start_keys``), only the tokens
+    that can start a match are kept: about half of them, and ``scan`` looks at no others.
     """
-    return [(m.start(), m.end(), m.group(0), m.group(1)) for m in _TOKEN.finditer(text)]
+    if keys is None:
+        return [(m.start(), m.end(), m.group(0), m.group(1)) for m in _TOKEN.finditer(text)]
+    return [
+        (m.start(), m.end(), g[0], g[1])
+        for m in _TOKEN.finditer(text)
+        if (g := m.group(0, 1))[0] in keys or g[1] in keys
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +149,12 @@ class Lexicon:
         self._keys = frozenset(by_first) | {k + "s" for k in by_first} | frozenset(back)
         self._frozen = True
         return self
+
+    def start_keys(self) -> frozenset[str]:
+        """Every token that can start a match (what ``tokenize(text, keys)`` keeps)."""
+        if not self._frozen:
+            self.freeze()
+        return self._keys
 
     def candidates(self, surface: str) -> list[Candidate]:
         """The candidates of an exact surface (empty if unknown)."""
