@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from despatch.enrich.resolve import (
+    ChainLookup,
     ReferenceLookup,
     SerialCandidate,
     resolve_reference,
@@ -38,7 +39,7 @@ from despatch.enrich.resolve import (
 )
 from despatch.errors import NotFound
 from despatch.model import Document
-from despatch.store._links import LinkIndex, Pending
+from despatch.store._links import LinkIndex, MemoryLinks, Pending
 from despatch.store.base import Store
 
 if TYPE_CHECKING:
@@ -193,13 +194,18 @@ class ReportWithIndexed(ResolveReport):
 def prepare_rows(lookup: ReferenceLookup, rows: Sequence[Row]) -> list[Row]:
     """``rows`` with each document whose pending references the archive answers relinked.
 
-    Only rows with a pending reference that ``lookup`` resolves are parsed and rebuilt;
-    the rest pass through untouched.
+    The batch's own documents count as stored (a citation of a document in another
+    file of the same batch is linked here, not by a second write after the run). Only
+    rows with a pending reference that resolves are parsed and rebuilt; the rest pass
+    through untouched.
     """
     from despatch.store._rows import load_record
-    from despatch.store._sqlite import row_of
 
-    cached = CachedLookup(lookup)
+    batch = MemoryLinks(list)
+    for row in rows:
+        if row.links is not None:
+            batch.write(row.links)
+    cached = CachedLookup(ChainLookup(batch, lookup))
     out: list[Row] = []
     for row in rows:
         links = row.links
@@ -207,9 +213,30 @@ def prepare_rows(lookup: ReferenceLookup, rows: Sequence[Row]) -> list[Row]:
             doc = load_record(row.record, row.body)
             new = resolve_references(doc, cached)
             if new is not doc:
-                row = row_of(new)
+                row = relinked_row(row, new)
         out.append(row)
     return out
+
+
+def relinked_row(row: Row, doc: Document) -> Row:
+    """``row`` for ``doc``, which differs from the row's document only in its references.
+
+    The index fields and texts do not depend on references, so they are kept rather than
+    computed again (``_sqlite.row_of`` would; a test checks the two agree).
+    """
+    from dataclasses import replace
+
+    from despatch.store._links import link_row
+    from despatch.store._rows import record_json
+
+    record, digest = record_json(doc)
+    return replace(
+        row,
+        hash=digest,
+        record=record,
+        targets=tuple(r.target for r in doc.references if r.target),
+        links=link_row(doc),
+    )
 
 
 __all__ = [

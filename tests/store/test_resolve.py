@@ -273,3 +273,22 @@ def test_local_archive_migrated_from_version_3_is_linked_by_resolve(
         assert not store.reference_lookup().is_stale()
         assert _citers(store, T631) == [D110]
         assert _sqlite.get_meta(store.db, "schema_version") == _sqlite.SCHEMA_VERSION
+
+
+def test_a_relinked_row_is_the_row_of_the_relinked_document() -> None:
+    from despatch.resolution import relinked_row
+    from despatch.store._sqlite import row_of
+
+    from despatch.enrich import enrich_document
+
+    doc = enrich_document(next(d for d in sample_records()[0] if d.id == D110))
+    ref = _ref(doc, "telegram 631 from Moscow")
+    linked = doc.model_copy(
+        update={
+            "references": [
+                r.model_copy(update={"target": T631, "is_resolved": True}) if r is ref else r
+                for r in doc.references
+            ]
+        }
+    )
+    assert relinked_row(row_of(doc), linked) == row_of(linked)

@@ -53,8 +53,9 @@ def write_links(db: sqlite3.Connection, row: LinkRow) -> None:
     old = db.execute("SELECT signature FROM link_targets WHERE id = ?", (doc_id,)).fetchone()
     signature = row.signature
     if old is None or old[0] != signature:
-        for table in ("link_numbers", "link_serials", "link_pages"):
-            db.execute(f"DELETE FROM {table} WHERE id = ?", (doc_id,))
+        if old is not None:  # a new document has nothing to delete
+            for table in ("link_numbers", "link_serials", "link_pages"):
+                db.execute(f"DELETE FROM {table} WHERE id = ?", (doc_id,))
         db.execute(
             "INSERT INTO link_targets (id, signature) VALUES (?, ?) "
             "ON CONFLICT (id) DO UPDATE SET signature = excluded.signature",
@@ -77,7 +78,8 @@ def write_links(db: sqlite3.Connection, row: LinkRow) -> None:
         db.executemany(
             "INSERT OR IGNORE INTO link_dirty (key) VALUES (?)", [(k,) for k in row.offers]
         )
-    db.execute("DELETE FROM link_pending WHERE source = ?", (doc_id,))
+    if old is not None:
+        db.execute("DELETE FROM link_pending WHERE source = ?", (doc_id,))
     if row.pending:
         db.executemany(
             "INSERT INTO link_pending (source, ord, key, reference, citing_volume, citing_date) "
