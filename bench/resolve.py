@@ -68,7 +68,10 @@ def _report(title: str, seconds: float, docs: int) -> None:
     for name in ("link_row", "write_links", "prepare_rows", "resolve_pending"):
         if name in TIMES:
             share = 100 * TIMES[name] / seconds
-            print(f"   {name:16s} {TIMES[name]:7.2f} s  ({share:4.1f}% of the run, {CALLS[name]:,} calls)")
+            print(
+                f"   {name:16s} {TIMES[name]:7.2f} s  ({share:4.1f}% of the run, "
+                f"{CALLS[name]:,} calls)"
+            )
     TIMES.clear()
     CALLS.clear()
 

@@ -95,7 +95,9 @@ def _resolves(pending: Pending, lookup: ReferenceLookup) -> bool:
 
 def _count_new(old: Document, new: Document) -> int:
     return sum(
-        1 for a, b in zip(old.references, new.references, strict=True) if b.is_resolved and not a.is_resolved
+        1
+        for a, b in zip(old.references, new.references, strict=True)
+        if b.is_resolved and not a.is_resolved
     )
 
 

@@ -276,10 +276,9 @@ def test_local_archive_migrated_from_version_3_is_linked_by_resolve(
 
 
 def test_a_relinked_row_is_the_row_of_the_relinked_document() -> None:
+    from despatch.enrich import enrich_document
     from despatch.resolution import relinked_row
     from despatch.store._sqlite import row_of
-
-    from despatch.enrich import enrich_document
 
     doc = enrich_document(next(d for d in sample_records()[0] if d.id == D110))
     ref = _ref(doc, "telegram 631 from Moscow")

@@ -17,6 +17,7 @@ from pathlib import Path
 from despatch.errors import BackendUnavailable, IntegrityError, SchemaMismatch
 from despatch.model import Document, Volume
 from despatch.search.fields import IndexedFields, index_fields
+from despatch.store._links import LinkRow, link_row
 from despatch.store._rows import (
     date_sort_key,
     is_superseded,
@@ -24,7 +25,6 @@ from despatch.store._rows import (
     record_json,
     volume_order_key,
 )
-from despatch.store._links import LinkRow, link_row
 from despatch.store._sqlite_links import migrate_v4, write_links
 from despatch.store._tantivy import normalized_texts
 
