@@ -33,6 +33,10 @@
   ``enrich=False`` (``--no-enrich``).
 - **Both cores.** Files are parsed, enriched and their index fields computed in a
   process pool; one writer stores the results.
+- **Linked across the archive.** With enrichment, each batch's citations are resolved
+  against the archive before it is stored, and after the run the archive's pending
+  citations that the new documents answer are resolved (``despatch.resolution``;
+  counted in ``IngestReport.linked``, not as updates).
 """
 
 from __future__ import annotations

@@ -291,3 +291,20 @@ def test_a_relinked_row_is_the_row_of_the_relinked_document() -> None:
         }
     )
     assert relinked_row(row_of(doc), linked) == row_of(linked)
+
+
+def test_the_ingest_summary_reports_links_made_across_files(
+    tmp_path: Path, companion: Path
+) -> None:
+    from despatch.cli import app
+
+    archive = str(tmp_path / "cli-archive")
+    runner = CliRunner()
+    first = runner.invoke(app, ["--archive", archive, "ingest", str(TEI_V19)])
+    assert first.exit_code == 0, first.output
+    assert "linked" not in first.output
+    second = runner.invoke(app, ["--archive", archive, "ingest", str(companion)])
+    assert second.exit_code == 0, second.output
+    assert "added 1 · updated 0" in second.output
+    # The new telegram is stored linked to d111; d110, stored before, is linked to it.
+    assert "linked 1 more citation in 1 document stored before" in second.output

@@ -167,9 +167,11 @@ def ingest(
         highlight=False,
     )
     if report.linked:
+        cites = "citation" if report.linked == 1 else "citations"
+        docs = "document" if report.linked_documents == 1 else "documents"
         console.print(
-            f"  linked {report.linked:,} more citations across files "
-            f"(in {report.linked_documents:,} stored documents)",
+            f"  linked {report.linked:,} more {cites} in {report.linked_documents:,} "
+            f"{docs} stored before or elsewhere in this run, to documents of this run",
             highlight=False,
         )
     if report.skipped:
