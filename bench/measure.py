@@ -153,6 +153,7 @@ def run_measured(
                 "role": "main" if p == proc.pid else "child",
                 "peak_rss_mb": round(v[0] / 2**20),
                 "peak_anon_mb": round(v[1] / 2**20),
+                "cpu_s": round(v[2] / _TICK, 1),
             }
             for p, v in sorted(per.items(), key=lambda kv: -kv[1][0])[:4]
         ],
