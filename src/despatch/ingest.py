@@ -64,6 +64,8 @@ SIDECAR = "despatch.toml"
 SUFFIXES = frozenset({".xml", ".tei", ".txt", ".text", ".md", ".markdown"})
 #: Documents per transaction.
 BATCH = 500
+#: What the parsing pool's fork server imports before forking workers.
+_PRELOAD = ["__main__", "despatch.ingest", "despatch.readers"]
 #: Files per parsing task (small files are grouped to keep the pool busy).
 _TASK_FILES = 32
 _TASK_BYTES = 4_000_000
@@ -387,6 +389,9 @@ def _parsed_stream(
         return
     # Not fork: the writer (this process) holds SQLite and tantivy handles and threads.
     context = multiprocessing.get_context("forkserver")
+    # Modules imported once in the fork server (if it is not running yet), not per worker;
+    # with enrichment, the global matcher too (``enrich/_preload.py``).
+    context.set_forkserver_preload(_PRELOAD + (["despatch.enrich._preload"] if enrich else []))
     executor: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
         # Keep a bounded window of tasks in flight so memory stays flat in corpus size.

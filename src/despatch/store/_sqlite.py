@@ -223,10 +223,11 @@ def write_rows(
     (``None`` when unchanged).
     """
     out: list[tuple[str, int | None]] = []
+    # What is stored under the batch's ids, in one query per 900 ids instead of one per
+    # row; kept up to date below, so an id given twice in a batch sees its first write.
+    stored = _stored(db, [row.doc_id for row in rows])
     for row in rows:
-        old = db.execute(
-            "SELECT key, hash, reader FROM documents WHERE id = ?", (row.doc_id,)
-        ).fetchone()
+        old = stored.get(row.doc_id)
         if old is not None and old[1] == row.hash:
             out.append(("unchanged", None))
             continue
@@ -268,6 +269,7 @@ def write_rows(
             key = cur.lastrowid
             assert key is not None
             out.append(("added", key))
+            stored[row.doc_id] = (key, row.hash, row.reader)
         else:
             key = int(old[0])
             db.execute(
@@ -279,12 +281,28 @@ def write_rows(
             )
             db.execute("DELETE FROM doc_references WHERE source = ?", (row.doc_id,))
             out.append(("updated", key))
-        db.executemany(
-            "INSERT INTO doc_references (source, ord, target) VALUES (?, ?, ?)",
-            [(row.doc_id, i, t) for i, t in enumerate(row.targets)],
-        )
+            stored[row.doc_id] = (key, row.hash, row.reader)
+        if row.targets:
+            db.executemany(
+                "INSERT INTO doc_references (source, ord, target) VALUES (?, ?, ?)",
+                [(row.doc_id, i, t) for i, t in enumerate(row.targets)],
+            )
         if row.links is not None:
             write_links(db, row.links)
+    return out
+
+
+def _stored(db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, tuple[int, str, str | None]]:
+    """``id → (key, hash, reader)`` of the stored documents among ``ids``."""
+    out: dict[str, tuple[int, str, str | None]] = {}
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 900):  # SQLite's limit on bound parameters
+        chunk = unique[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        for doc_id, key, hash_, reader in db.execute(
+            f"SELECT id, key, hash, reader FROM documents WHERE id IN ({marks})", chunk
+        ):
+            out[doc_id] = (int(key), hash_, reader)
     return out
 
 
