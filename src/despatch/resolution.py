@@ -169,7 +169,7 @@ def resolve_archive(store: Store) -> ReportWithIndexed:
         while keys := lookup.dirty_keys(KEYS_PER_ROUND):
             lookup.clear_dirty(keys)
     else:
-        hits, _ = store.scan("", cap=1 << 40)
+        hits, _ = store.scan("", cap=store.stats().documents + 1)
         for chunk in _chunks([h.id for h in hits], BATCH):
             changed = []
             for doc_id in chunk:

@@ -266,9 +266,14 @@ def test_local_archive_migrated_from_version_3_is_linked_by_resolve(
         lookup = store.reference_lookup()
         assert lookup.is_stale()
         assert _citers(store, T631) == []
+    hint = CliRunner().invoke(app, ["--archive", str(path), "ingest", str(companion)])
+    assert hint.exit_code == 0, hint.output
+    assert "run `despatch resolve` once" in hint.output
     result = CliRunner().invoke(app, ["--archive", str(path), "resolve"])
     assert result.exit_code == 0, result.output
-    assert "Resolved 1 more reference in 1 document " in result.output
+    # d110's "telegram 631", and the re-ingested telegram's "telegram 452 from Taipei"
+    # (d111 had no link rows yet when it was stored).
+    assert "Resolved 2 more references in 2 documents " in result.output
     with LocalStore(path) as store:
         assert not store.reference_lookup().is_stale()
         assert _citers(store, T631) == [D110]

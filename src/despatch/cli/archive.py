@@ -174,6 +174,13 @@ def ingest(
             f"{docs} stored before or elsewhere in this run, to documents of this run",
             highlight=False,
         )
+    if _links_are_stale():
+        console.print(
+            "  [yellow]note:[/] documents stored by an older despatch have their citations "
+            "linked only within their own file; run `despatch resolve` once to link them "
+            "across the archive",
+            highlight=False,
+        )
     if report.skipped:
         console.print(
             f"  skipped {len(report.skipped)} files that are not documents "
@@ -364,6 +371,15 @@ def reindex() -> None:
     except DespatchError as exc:
         raise fail(exc) from exc
     console.print(f"Reindexed {count:,} documents.")
+
+
+def _links_are_stale() -> bool:
+    try:
+        with _open() as store:
+            is_stale = getattr(store.reference_lookup(), "is_stale", None)
+            return bool(is_stale()) if callable(is_stale) else False
+    except DespatchError:
+        return False
 
 
 @app.command()
