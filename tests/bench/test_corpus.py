@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,12 @@ from bench.corpus import (
     generate_documents,
     generate_records,
     generate_volumes,
+    make_volume,
     plan,
     text_name,
     write_corpus,
 )
+from bench.corpus_render import tei_volume
 from lxml import etree
 
 TEI = "{http://www.tei-c.org/ns/1.0}"
@@ -58,26 +61,23 @@ def test_tei_volumes_are_well_formed_frus_tei() -> None:
 
 
 def test_tei_eras_follow_the_sample_encodings() -> None:
-    seen: set[str] = set()
-    for _vol_id, xml in _volumes(6000, seed=2):
-        root = etree.fromstring(xml.encode("utf-8"))
-        year = int(root.findtext(f".//{TEI}idno[@type='frus']")[4:8])
+    specs = plan(60_000, seed=2)
+    by_era = {}
+    for spec in specs:
+        by_era.setdefault(spec.era, replace(spec, n_docs=6, full=6))
+    assert set(by_era) == {"old", "mid", "modern"}
+    for era, spec in by_era.items():
+        vol, docs = make_volume(spec, 2)
+        root = etree.fromstring(tei_volume(vol, docs).encode("utf-8"))
         first = next(d for d in root.iter(f"{TEI}div") if d.get("type") == "document")
-        if year >= 1961:
-            seen.add("modern")
+        if era == "modern":
             assert first.get("subtype") in ("historical-document", "editorial-note")
             assert first.get(f"{FRUS}doc-dateTime-min", "").endswith("-05:00")
-        elif year >= 1914:
-            seen.add("mid")
+        elif era == "mid":
             assert first.get("subtype") is None
             assert root.find(f".//{TEI}div[@type='chapter']") is not None
         else:
-            seen.add("old")
-            assert (
-                root.find(f".//{TEI}opener/{TEI}dateline") is not None
-                or root.find(f".//{TEI}head/{TEI}hi") is not None
-            )
-    assert {"modern", "mid"} <= seen
+            assert root.find(f".//{TEI}head/{TEI}hi") is not None  # "Mr. X to Mr. Y."
 
 
 def test_generation_is_deterministic_and_prefix_stable() -> None:
