@@ -126,9 +126,19 @@ def link_row(doc: Document) -> LinkRow:
     return LinkRow(doc.id, number_key, SerialCandidate.of(doc), pages, doc.volume, pending)
 
 
-def candidate_json(candidate: SerialCandidate) -> tuple[str, str]:
-    """The places and destinations of a candidate as JSON arrays (for a table row)."""
-    return json.dumps(list(candidate.places)), json.dumps(list(candidate.destinations))
+#: Joins a candidate's places in one column (a control character no place name holds;
+#: splitting is several times faster than JSON, and a serial can have dozens of candidates).
+SEPARATOR = "\x1f"
+
+
+def joined(values: Sequence[str]) -> str:
+    """Places as one column value (``split_places`` reverses it)."""
+    return SEPARATOR.join(v.replace(SEPARATOR, " ") for v in values)
+
+
+def split_places(value: str) -> tuple[str, ...]:
+    """The places of a ``joined`` column value."""
+    return tuple(value.split(SEPARATOR)) if value else ()
 
 
 @runtime_checkable
@@ -246,7 +256,8 @@ __all__ = [
     "LinkRow",
     "MemoryLinks",
     "Pending",
-    "candidate_json",
+    "joined",
     "link_row",
     "reference_key",
+    "split_places",
 ]

@@ -7,13 +7,12 @@ lookup asks: ``link_serials`` by serial, ``link_pages`` by (volume, first page),
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 from despatch.enrich.resolve import SerialCandidate
 from despatch.model import Document
-from despatch.store._links import LinkRow, Pending, candidate_json, link_row
+from despatch.store._links import LinkRow, Pending, joined, link_row, split_places
 
 #: Set in ``meta`` when an archive is migrated with documents already stored: their link
 #: rows are missing until ``despatch resolve`` (``resolution.resolve_archive``) runs.
@@ -68,7 +67,15 @@ def write_links(db: sqlite3.Connection, row: LinkRow) -> None:
             db.execute(
                 "INSERT INTO link_serials (id, serial, type, volume, day, places, destinations) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (doc_id, c.serial, c.type, c.volume, c.date, *candidate_json(c)),
+                (
+                    doc_id,
+                    c.serial,
+                    c.type,
+                    c.volume,
+                    c.date,
+                    joined(c.places),
+                    joined(c.destinations),
+                ),
             )
         if row.pages is not None and row.volume:
             db.execute(
@@ -125,8 +132,8 @@ class SqliteLinks:
                 type=r[2],
                 volume=r[3],
                 date=r[4],
-                places=tuple(json.loads(r[5])),
-                destinations=tuple(json.loads(r[6])),
+                places=split_places(r[5]),
+                destinations=split_places(r[6]),
             )
             for r in rows
         ]
