@@ -16,6 +16,7 @@ Prints a Markdown table and appends one JSON line per run to ``bench/out/results
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import json
 import os
@@ -72,7 +73,7 @@ def breakdown(corpus: Path, limit: int) -> dict[str, float]:
         if len(docs) >= limit:
             break
     t1 = time.perf_counter()
-    tmp = OUT / "breakdown-archive"
+    tmp = OUT / f"breakdown-archive-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     store = LocalStore(tmp)
     t2 = time.perf_counter()
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--keep",
         action="store_true",
-        help="keep the archive (bench/out/archive-FORMAT-DOCS-sSEED) for query.py",
+        help="keep the archive (bench/out/archive-FORMAT-DOCS-sSEED; a .lock guards it)",
     )
     args = ap.parse_args(argv)
 
@@ -147,12 +148,31 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
     }
     rows = []
+    # Several people run this on one machine: every path a run writes is its own (the pid),
+    # except the kept archive, which a lock file guards.
+    run_id = os.getpid()
     archive = OUT / f"archive-{args.format}-{args.docs}-s{args.seed}"
+    if args.keep:
+        lock = OUT / f"{archive.name}.lock"
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            print(
+                f"{lock} exists: another run is writing {archive}; wait for it or remove "
+                "the lock if no such run is alive",
+                file=sys.stderr,
+            )
+            return 1
+        os.write(fd, str(run_id).encode())
+        os.close(fd)
+        atexit.register(lambda: lock.unlink(missing_ok=True))
+    else:
+        archive = archive.with_name(f"{archive.name}-{run_id}")
     if not args.skip_despatch:
         shutil.rmtree(archive, ignore_errors=True)
         cmd = despatch_command(archive, corpus, args.ingest_arg)
         env = dict(os.environ, COLUMNS="120")
-        m = run_measured(cmd, env=env, log=OUT / "ingest-despatch.log")
+        m = run_measured(cmd, env=env, log=OUT / f"ingest-despatch-{run_id}.log")
         if m.returncode != 0:
             print(f"despatch ingest failed ({m.returncode}):\n{m.stderr_tail}", file=sys.stderr)
         result["despatch"] = m.as_dict()
@@ -161,10 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             shutil.rmtree(archive, ignore_errors=True)
     if not args.skip_baseline:
-        raw_archive = OUT / "archive-raw"
+        raw_archive = OUT / f"archive-raw-{run_id}"
         shutil.rmtree(raw_archive, ignore_errors=True)
         cmd = [sys.executable, str(ROOT / "bench" / "rawbase.py"), str(corpus), str(raw_archive)]
-        m = run_measured(cmd, log=OUT / "ingest-raw.log")
+        m = run_measured(cmd, log=OUT / f"ingest-raw-{run_id}.log")
         if m.returncode != 0:
             print(f"raw baseline failed ({m.returncode}):\n{m.stderr_tail}", file=sys.stderr)
         result["raw"] = m.as_dict()
