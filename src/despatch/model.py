@@ -140,9 +140,7 @@ class Party(_Model):
 
     name: str  # as printed: "Embassy in the Soviet Union", "Mr. Conger"
     place: str | None = None  # "Moscow", "Washington"
-    kind: Literal["post", "office", "person", "government", "organization", "unknown"] = (
-        "unknown"
-    )
+    kind: Literal["post", "office", "person", "government", "organization", "unknown"] = "unknown"
     entity: str | None = None  # an authority key, e.g. "p_KNS1"
 
 
@@ -173,7 +171,7 @@ class ArchivalSource(_Model):
     """Where the original is kept, as the source note gives it."""
 
     text: str  # the citation verbatim
-    repository: str | None = None  # "Department of State", "National Archives", "Eisenhower Library"
+    repository: str | None = None  # "Department of State", "Eisenhower Library"
     collection: str | None = None  # "Central Files", "Whitman File, International Series"
     file_number: str | None = None  # "793.00/9–1958"
     file_date: str | None = None  # ISO date read from the decimal file suffix: "1958-09-19"
@@ -224,8 +222,17 @@ class Paragraph(_Model):
     end: int
     pages: list[str] = Field(default_factory=list)
     kind: Literal[
-        "p", "opener", "salutation", "closer", "signed", "dateline", "list", "table", "quote",
-        "label", "postscript",
+        "p",
+        "opener",
+        "salutation",
+        "closer",
+        "signed",
+        "dateline",
+        "list",
+        "table",
+        "quote",
+        "label",
+        "postscript",
     ] = "p"
 
 
@@ -258,8 +265,18 @@ class Reference(_Model):
 
     text: str  # as printed: "telegram 631 from Moscow, September 19"
     kind: Literal[
-        "document", "telegram", "despatch", "airgram", "letter", "memorandum", "volume",
-        "file", "ibid", "page", "external", "other",
+        "document",
+        "telegram",
+        "despatch",
+        "airgram",
+        "letter",
+        "memorandum",
+        "volume",
+        "file",
+        "ibid",
+        "page",
+        "external",
+        "other",
     ] = "other"
     start: int | None = None
     end: int | None = None

@@ -12,11 +12,11 @@ from despatch.cli._app import app, console_err
 from despatch.errors import DespatchError
 
 # Importing the command modules registers their commands on ``app``.
-from despatch.cli import parse as _parse  # noqa: E402,F401  isort: skip
-from despatch.cli import archive as _archive  # noqa: E402,F401  isort: skip
-from despatch.cli import fetch as _fetch  # noqa: E402,F401  isort: skip
-from despatch.cli import serve as _serve  # noqa: E402,F401  isort: skip
-from despatch.cli import cite as _cite  # noqa: E402,F401  isort: skip
+from despatch.cli import parse as _parse  # noqa: F401  isort: skip
+from despatch.cli import archive as _archive  # noqa: F401  isort: skip
+from despatch.cli import fetch as _fetch  # noqa: F401  isort: skip
+from despatch.cli import serve as _serve  # noqa: F401  isort: skip
+from despatch.cli import cite as _cite  # noqa: F401  isort: skip
 
 
 def main() -> None:

@@ -35,8 +35,10 @@ def detect_format(path: Path) -> str:
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if suffix in {".xml", ".tei"} or stripped.startswith(b"<?xml") or stripped.startswith(b"<TEI"):
         return "tei"
-    if suffix in {".md", ".markdown"} or stripped.startswith(b"---\n") or stripped.startswith(
-        b"---\r\n"
+    if (
+        suffix in {".md", ".markdown"}
+        or stripped.startswith(b"---\n")
+        or stripped.startswith(b"---\r\n")
     ):
         return "markdown"
     if suffix in {".txt", ".text", ""}:
