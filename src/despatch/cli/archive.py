@@ -420,14 +420,9 @@ def check(
     ] = False,
 ) -> None:
     """Check the archive: database integrity, and that the index matches the records."""
-    from despatch.store.local import LocalStore
-
     try:
         with _open() as store:
-            if isinstance(store, LocalStore):
-                problems = store.check(records=integrity)
-            else:
-                problems = store.check()
+            problems = store.check(records=integrity)
     except DespatchError as exc:
         raise fail(exc) from exc
     if problems:

@@ -208,8 +208,12 @@ class Store(ABC):
         """Counts by volume, type and year."""
 
     @abstractmethod
-    def check(self) -> list[str]:
-        """Integrity problems found (empty when the archive is sound)."""
+    def check(self, *, records: bool = False) -> list[str]:
+        """Integrity problems found (empty when the archive is sound).
+
+        ``records`` also verifies every stored record (it loads, and its content hash
+        matches), which reads the whole archive.
+        """
 
     @abstractmethod
     def close(self) -> None:

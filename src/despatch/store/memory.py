@@ -287,7 +287,7 @@ class MemoryStore(Store):
             by_year=dict(sorted(by_year.items())),
         )
 
-    def check(self) -> list[str]:
+    def check(self, *, records: bool = False) -> list[str]:
         return []
 
     def close(self) -> None:
