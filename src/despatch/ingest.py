@@ -42,10 +42,13 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import glob
 import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -307,7 +310,11 @@ def _records(
             )
         )
         records = read
-    yield from records
+    del read
+    # Hand the records over one by one, letting each go once its row is built.
+    records.reverse()
+    while records:
+        yield records.pop()
     if error is not None:
         raise error
 
@@ -335,16 +342,6 @@ def _parse_chunks(source: _Source, chunk: int, enrich: bool = True) -> Iterator[
     yield out
 
 
-def _parse_one(source: _Source, enrich: bool = True) -> _Parsed:
-    """All the records of one file (in a worker process)."""
-    whole = _Parsed(source.path, source.size, is_done=True)
-    for part in _parse_chunks(source, chunk=1 << 62, enrich=enrich):
-        whole.rows.extend(part.rows)
-        whole.volumes.extend(part.volumes)
-        whole.failures.extend(part.failures)
-    return whole
-
-
 def _row(doc: Document) -> Row:
     return row_of(doc, index_fields(doc))
 
@@ -359,8 +356,35 @@ def _read_reason(exc: ReadError) -> str:
     return f"line {exc.line}: {exc.reason}" if exc.line is not None else exc.reason
 
 
-def _parse_task(sources: Sequence[_Source], enrich: bool = True) -> list[_Parsed]:
-    return [_parse_one(s, enrich) for s in sources]
+def _parse_task(sources: Sequence[_Source], enrich: bool, chunk: int, spool: str) -> str:
+    """Parse ``sources`` (in a worker) into a spool file of pickled ``_Parsed`` stretches.
+
+    The stretches go to a file as they are made rather than back whole through the pool:
+    neither this worker nor the writer ever holds a task's rows at once (a 9 MB TEI
+    volume's rows are about 55 MB of objects), and the results waiting for the writer
+    are on disk, so memory stays flat in corpus size and in file size.
+    """
+    fd, name = tempfile.mkstemp(suffix=".parsed", dir=spool)
+    with os.fdopen(fd, "wb") as fh:
+        for source in sources:
+            for part in _parse_chunks(source, chunk=chunk, enrich=enrich):
+                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return name
+
+
+def _spooled(name: str) -> Iterator[_Parsed]:
+    """The stretches of a spool file, in order; the file is removed after."""
+    try:
+        with open(name, "rb") as fh:
+            while True:
+                try:
+                    part = pickle.load(fh)
+                except EOFError:
+                    break
+                yield part
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
 
 
 def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
@@ -396,19 +420,23 @@ def _parsed_stream(
     executor: Executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_tune_gc
     )
+    spool = tempfile.TemporaryDirectory(prefix="despatch-ingest-")
     try:
-        # Keep a bounded window of tasks in flight so memory stays flat in corpus size.
+        # A bounded window of tasks in flight; their results wait in spool files.
         window = workers * 3
-        pending = [executor.submit(_parse_task, t, enrich) for t in tasks[:window]]
+        submit = functools.partial(executor.submit, _parse_task, enrich=enrich, chunk=chunk)
+        pending = [submit(t, spool=spool.name) for t in tasks[:window]]
         next_task = window
         while pending:
             future = pending.pop(0)
             if next_task < len(tasks):
-                pending.append(executor.submit(_parse_task, tasks[next_task], enrich))
+                pending.append(submit(tasks[next_task], spool=spool.name))
                 next_task += 1
-            yield future.result()
+            for part in _spooled(future.result()):
+                yield [part]
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        spool.cleanup()
 
 
 # --- storing (the one writer) ---------------------------------------------------------

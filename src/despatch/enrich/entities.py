@@ -157,6 +157,12 @@ def _volume_lexicon_entries(
 
 
 _VOLUME_LEXICONS: dict[tuple[str, ...], Lexicon] = {}
+#: Volumes whose matchers and contexts are kept. A context costs 1–2 MB (its lexicon, the
+#: set of tokens that start a match) and holds its ``Volume`` record; an ingest worker
+#: enriches one file, hence one volume, at a time, so a few are enough, and a larger cap
+#: grows a worker's memory with the number of volumes it has seen (measured: +75 MB per
+#: worker from 10k to 100k documents with 64).
+_VOLUMES_KEPT = 4
 
 
 def _volume_lexicon_cached(volume_id: str, entries: list[AuthorityEntry]) -> Lexicon:
@@ -164,7 +170,7 @@ def _volume_lexicon_cached(volume_id: str, entries: list[AuthorityEntry]) -> Lex
     key = (volume_id, str(len(entries)), *(f"{e.id}\t{e.name}" for e in entries[-1:]))
     lex = _VOLUME_LEXICONS.get(key)
     if lex is None:
-        if len(_VOLUME_LEXICONS) >= 64:
+        if len(_VOLUME_LEXICONS) >= _VOLUMES_KEPT:
             _VOLUME_LEXICONS.clear()
         lex = Lexicon()
         lex.add_all(_volume_lexicon_entries(entries))
@@ -459,7 +465,7 @@ def _volume_context(
         or ctx.auth is not auth
         or (volume is not None and ctx.sizes != (len(volume.persons), len(volume.terms)))
     ):
-        if len(_CONTEXTS) >= 64:
+        if len(_CONTEXTS) >= _VOLUMES_KEPT:
             _CONTEXTS.clear()
         ctx = _CONTEXTS[key] = _VolumeContext(volume, volume_id, auth)
     return ctx
