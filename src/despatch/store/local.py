@@ -50,7 +50,10 @@ from despatch.store.base import (
 RECORDS = "records.sqlite"
 INDEX = "index"
 STAMP = "despatch.json"
-_WRITER_HEAP = 128_000_000
+#: The index writer's memory budget: it fills this much before writing a segment, so a
+#: long ingest's writer process holds all of it (128 MB cost 60 MB more RSS at 30k
+#: documents than 64 MB, for no measurable gain in CPU time).
+_WRITER_HEAP = 64_000_000
 
 
 def _hash_volume(volume: Volume) -> str:
