@@ -278,3 +278,20 @@ def test_references_resolved_within_a_volume_give_cited_by(tmp_path: Path) -> No
         ingest(store, [TEI_V19])
         sources = {c.source for c in store.cited_by("frus1958-60v19/d111")}
         assert "frus1958-60v19/d113" in sources  # "telegram 452 of September 20"
+
+
+def test_a_worker_spools_a_file_in_stretches_read_back_in_order(tmp_path: Path) -> None:
+    from despatch.ingest import _parse_task, _spooled
+
+    sources, _, _ = find_sources([TEI_V19])
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    name = _parse_task(sources, True, 2, str(spool))
+    parts = list(_spooled(name))
+    assert not os.listdir(spool)  # read back, then removed
+    assert len(parts) > 1 and all(len(p.rows) <= 2 for p in parts)
+    assert [p.is_done for p in parts] == [False] * (len(parts) - 1) + [True]
+    with MemoryStore() as store:
+        whole = ingest(store, [TEI_V19], workers=1)
+    assert sum(len(p.rows) for p in parts) == whole.documents
+    assert sum(len(p.volumes) for p in parts) == whole.volumes

@@ -42,7 +42,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import glob
 import multiprocessing
@@ -52,7 +51,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -424,13 +423,16 @@ def _parsed_stream(
     try:
         # A bounded window of tasks in flight; their results wait in spool files.
         window = workers * 3
-        submit = functools.partial(executor.submit, _parse_task, enrich=enrich, chunk=chunk)
-        pending = [submit(t, spool=spool.name) for t in tasks[:window]]
+
+        def submit(task: list[_Source]) -> Future[str]:
+            return executor.submit(_parse_task, task, enrich, chunk, spool.name)
+
+        pending = [submit(t) for t in tasks[:window]]
         next_task = window
         while pending:
             future = pending.pop(0)
             if next_task < len(tasks):
-                pending.append(submit(tasks[next_task], spool=spool.name))
+                pending.append(submit(tasks[next_task]))
                 next_task += 1
             for part in _spooled(future.result()):
                 yield [part]
