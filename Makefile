@@ -25,8 +25,12 @@ demo: install
 	$(BIN)/despatch --archive $(ARCHIVE) search 'Chiang Kai-shek from:Moscow' --limit 5
 	$(BIN)/despatch --archive $(ARCHIVE) serve
 
-## The tests (PostgreSQL and Chromium are installed if missing; the tests start their own server).
+## The tests (PostgreSQL and Chromium are installed if missing; the tests start their own server),
+## after lint and strict type checks.
 test: system install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: install
