@@ -320,8 +320,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--passes", type=int, default=3)
     ap.add_argument("--show", action="store_true", help="print the query mix and exit")
+    ap.add_argument("--no-facets", action="store_true", help="ask no query for facets")
     args = ap.parse_args(argv)
     queries = make_queries(args.docs, args.seed, args.queries)
+    if args.no_facets:
+        queries = [BenchQuery(q.text, q.kind, False) for q in queries]
     if args.show:
         for q in queries:
             print(f"{q.kind:14} {'F' if q.facets else ' '} {q.text}")
