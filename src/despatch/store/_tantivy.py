@@ -263,11 +263,52 @@ def facet_counts(result: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     return out
 
 
+def _is_bucket_limit(exc: ValueError) -> bool:
+    return "bucket limit" in str(exc)
+
+
+def count_facets(
+    searcher: tantivy.Searcher, query: tantivy.Query, size: int = FACET_LIMIT
+) -> tuple[dict[str, dict[str, int]], bool]:
+    """Facet counts of ``query``'s matches, and whether every count is complete.
+
+    tantivy refuses an aggregation that would make more than 65,000 buckets in all
+    (its ``max_bucket_count``), which a large archive's senders and recipients reach
+    when every value is asked for. Then each facet is counted on its own, and a facet
+    that alone has too many values is counted by its most frequent ``FACET_LIMIT``
+    values only; such counts are marked incomplete (``False``), so callers must not
+    subtract them from one another.
+    """
+    try:
+        return facet_counts(searcher.aggregate(query, facet_aggregation(size))), True
+    except ValueError as exc:
+        if not _is_bucket_limit(exc):
+            raise
+    out: dict[str, dict[str, int]] = {}
+    exact = True
+    for name in FACET_NAMES:
+        for limit in (size, FACET_LIMIT):
+            request = {name: facet_aggregation(limit)[name]}
+            try:
+                result = searcher.aggregate(query, request)
+            except ValueError as exc:
+                if not _is_bucket_limit(exc):
+                    raise
+                exact = False
+                continue
+            out[name] = facet_counts(result)[name]
+            break
+        else:
+            out[name] = {}
+    return out, exact
+
+
 __all__ = [
     "ALL_VALUES",
     "INDEX_VERSION",
     "build_schema",
     "complement",
+    "count_facets",
     "day_number",
     "facet_aggregation",
     "facet_counts",

@@ -83,7 +83,7 @@ class LocalStore(Store):
         self._writer: tantivy.IndexWriter | None = None
         self._defer_commit = 0
         self._stamp_mtime = 0.0
-        self._all_facet_cache: tuple[object, dict[str, dict[str, int]]] | None = None
+        self._all_facet_cache: tuple[object, tuple[dict[str, dict[str, int]], bool]] | None = None
         self._index = self._open_index()
         self.repaired = self._catch_up()
 
@@ -407,33 +407,35 @@ class LocalStore(Store):
         """
         everything = searcher.num_docs
         if isinstance(ast, MatchAll) or total == everything:
-            return self._all_facets(searcher)
+            return self._all_facets(searcher)[0]
         if total <= everything // 2:
-            return _tantivy.facet_counts(searcher.aggregate(tq, _tantivy.facet_aggregation()))
+            return _tantivy.count_facets(searcher, tq)[0]
+        all_counts, all_exact = self._all_facets(searcher)
+        if not all_exact:
+            return _tantivy.count_facets(searcher, tq)[0]
         # The complement costs its documents (asking for every value makes each one
         # ≈1.5× dearer) plus a pass over every facet value in Python (one value ≈ 3
         # documents), measured at 100k and 1M; count directly when that is more.
-        values = sum(len(v) for v in self._all_facets(searcher).values())
+        values = sum(len(v) for v in all_counts.values())
         if 1.5 * (everything - total) + self.facet_value_cost * values >= total:
-            return _tantivy.facet_counts(searcher.aggregate(tq, _tantivy.facet_aggregation()))
-        rest = _tantivy.facet_counts(
-            searcher.aggregate(
-                _tantivy.complement(tq), _tantivy.facet_aggregation(_tantivy.ALL_VALUES)
-            )
+            return _tantivy.count_facets(searcher, tq)[0]
+        rest, rest_exact = _tantivy.count_facets(
+            searcher, _tantivy.complement(tq), _tantivy.ALL_VALUES
         )
+        if not rest_exact:
+            return _tantivy.count_facets(searcher, tq)[0]
         out: dict[str, dict[str, int]] = {}
-        for name, counts in self._all_facets(searcher).items():
+        for name, counts in all_counts.items():
             minus = rest.get(name, {})
             out[name] = {v: c - minus.get(v, 0) for v, c in counts.items() if c > minus.get(v, 0)}
         return out
 
-    def _all_facets(self, searcher: tantivy.Searcher) -> dict[str, dict[str, int]]:
+    def _all_facets(self, searcher: tantivy.Searcher) -> tuple[dict[str, dict[str, int]], bool]:
+        """The whole archive's facet counts and whether they are complete (cached)."""
         key = (self._stamp_mtime, searcher.num_docs, searcher.num_segments)
         if self._all_facet_cache is None or self._all_facet_cache[0] != key:
-            agg = searcher.aggregate(
-                tantivy.Query.all_query(), _tantivy.facet_aggregation(_tantivy.ALL_VALUES)
-            )
-            self._all_facet_cache = (key, _tantivy.facet_counts(agg))
+            counts = _tantivy.count_facets(searcher, tantivy.Query.all_query(), _tantivy.ALL_VALUES)
+            self._all_facet_cache = (key, counts)
         return self._all_facet_cache[1]
 
     def _hits_for(

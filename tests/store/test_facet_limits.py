@@ -1,0 +1,69 @@
+"""Facet counting when tantivy's bucket limit is reached (seen on a 1M-document archive).
+
+tantivy aborts an aggregation that would make more than 65,000 buckets with
+``ValueError: Aborting aggregation because bucket limit was exceeded``; the local store
+must then count facet by facet, and mark counts it could only take in part.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from despatch.store import _tantivy
+
+LIMIT_ERROR = "Aborting aggregation because bucket limit was exceeded. Limit: 65000"
+
+
+class FakeSearcher:
+    """Answers aggregations like tantivy, refusing requests wider than it allows."""
+
+    def __init__(self, values: dict[str, int], *, too_wide: set[str], max_size: int) -> None:
+        self.values = values  # distinct values per facet
+        self.too_wide = too_wide  # facets that fail even alone at full size
+        self.max_size = max_size
+        self.calls: list[list[str]] = []
+
+    def aggregate(self, query: object, request: dict[str, Any]) -> dict[str, Any]:
+        names = list(request)
+        self.calls.append(names)
+        if len(names) > 1:
+            raise ValueError(LIMIT_ERROR)
+        (name,) = names
+        size = request[name]["terms"]["size"]
+        if name in self.too_wide and size > self.max_size:
+            raise ValueError(LIMIT_ERROR)
+        n = min(self.values[name], size)
+        total = self.values[name]
+        buckets = [{"key": f"{name}-{i}", "doc_count": total - i} for i in range(n)]
+        return {name: {"buckets": buckets}}
+
+
+def test_counts_facet_by_facet_when_the_combined_request_is_refused() -> None:
+    values = {name: 3 for name in _tantivy.FACET_NAMES}
+    searcher = FakeSearcher(values, too_wide=set(), max_size=10)
+    counts, exact = _tantivy.count_facets(searcher, object(), _tantivy.ALL_VALUES)  # type: ignore[arg-type]
+    assert exact is True
+    assert set(counts) == set(_tantivy.FACET_NAMES)
+    assert counts["sender"] == {"sender-0": 3, "sender-1": 2, "sender-2": 1}
+
+
+def test_a_facet_too_wide_alone_keeps_its_top_values_and_is_marked_incomplete() -> None:
+    values = {name: 3 for name in _tantivy.FACET_NAMES}
+    values["recipient"] = 500
+    searcher = FakeSearcher(values, too_wide={"recipient"}, max_size=100)
+    counts, exact = _tantivy.count_facets(searcher, object(), _tantivy.ALL_VALUES)  # type: ignore[arg-type]
+    assert exact is False
+    assert len(counts["recipient"]) == _tantivy.FACET_LIMIT
+    assert counts["recipient"]["recipient-0"] == 500
+    assert counts["type"] == {"type-0": 3, "type-1": 2, "type-2": 1}
+
+
+def test_other_value_errors_are_not_swallowed() -> None:
+    class Broken:
+        def aggregate(self, query: object, request: object) -> dict[str, Any]:
+            raise ValueError("field f_type is not a fast field")
+
+    with pytest.raises(ValueError, match="fast field"):
+        _tantivy.count_facets(Broken(), object())  # type: ignore[arg-type]
