@@ -528,3 +528,24 @@ def test_batched_writes_equal_single_writes(pieces: list[Any], open_first: bool)
     many.finish()
     assert (one.text, one.spans, one.paragraphs) == (many.text, many.spans, many.paragraphs)
     assert [m[0] for _, _, m in one.breaks] == [m[0] for _, _, m in many.breaks]
+
+
+def test_a_posts_telegram_is_placed_where_its_dateline_says(tmp_path: Path) -> None:
+    # The posts table puts the Embassy in Germany in Berlin; from 1949 to 1990 it sat in
+    # Bonn, and the dateline says so. `from:Bonn` must find such telegrams.
+    source = TEI_V19.read_text(encoding="utf-8")
+    start = source.index('<div type="document" xml:id="d110"')
+    head_end = source.index("</head>", start)
+    head = source[start:head_end]
+    patched = head.replace("Embassy in the Soviet Union", "Embassy in Germany")
+    patched_source = source[:start] + patched + source[head_end:]
+    patched_source = patched_source.replace(
+        '<placeName>Moscow</placeName>, <date when="1958-09-19T20:00:00">',
+        '<placeName>Bonn</placeName>, <date when="1958-09-19T20:00:00">',
+        1,
+    )
+    path = tmp_path / "frus1958-60v19.xml"
+    path.write_text(patched_source, encoding="utf-8")
+    docs, _ = _read(path)
+    sender = docs["frus1958-60v19/d110"].sender[0]
+    assert (sender.name, sender.place) == ("Embassy in Germany", "Bonn")

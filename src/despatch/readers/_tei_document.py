@@ -235,6 +235,12 @@ def _build(
     doc_type = _document_type(title, subtype, headnote_title is not None)
     senders, recipients = _parties(title) if title else ([], [])
     senders, recipients = _tag_parties(senders, recipients, head_people)
+    if place and doc_type in _TELEGRAPHIC and senders and senders[0].kind == "post":
+        # The dateline says where a post's telegram was sent from; it beats the table of
+        # posts, which cannot know that the Embassy in Germany sat in Bonn from 1949.
+        where = place.split(",")[0].strip()
+        if where and where != senders[0].place:
+            senders[0] = senders[0].model_copy(update={"place": where})
     serial: str | None = None
     telegram: TelegramInfo | None = None
     first_para = b.text[b.paragraphs[0].start : b.paragraphs[0].end] if b.paragraphs else ""
