@@ -41,7 +41,7 @@ from despatch.readers._tei_text import (
     local,
     norm,
 )
-from despatch.readers.dates import find_dates, parse_date
+from despatch.readers.dates import mentioned_dates
 from despatch.readers.sourcenote import parse_source_note
 
 
@@ -68,8 +68,8 @@ class VolumeContext:
 
 _TELEGRAPHIC = {DocumentType.TELEGRAM, DocumentType.AIRGRAM, DocumentType.CABLEGRAM}
 _NUMBERED_HEAD = re.compile(r"^(?P<n>\d+[A-Za-z]?)\.\s+")
-# every pattern of readers.dates.find_dates names a month: a note without one is skipped
-_MONTH_NAME = re.compile(_dates._MONTH)
+# the month-name pre-check that readers.dates.mentioned_dates applies to notes
+_MONTH_NAME = _dates.MONTH_NAME
 _DESPATCH_NO = re.compile(r"^\[?No\.\s*(?P<n>\d+[A-Za-z]?)\b")
 
 
@@ -221,7 +221,10 @@ def _build(
                         note=src.id,
                     )
                 )
-    _mentioned_dates(reading, notes, source_note, src)
+    year = next((int(e.value[:4]) for e in reading.evidence if e.value[:4].isdigit()), None)
+    reading.evidence.extend(
+        mentioned_dates(notes, source_note, year=year, source_note_id=src.id if src else None)
+    )
     for msg in reading.warnings:
         warnings.append(RecordWarning(code="date-attribute", message=msg))
     date = reading.settle()
@@ -298,38 +301,6 @@ def _build(
         origin=vctx.path,
         reader="tei",
     )
-
-
-def _mentioned_dates(
-    reading: DateReading, notes: list[Note], source_note: SourceNote | None, src: Note | None
-) -> None:
-    """Dates the notes mention, as the plain-text reader records them: they never date
-    the document but cross-check it (the year comes from the document's own evidence)."""
-    year = next((int(e.value[:4]) for e in reading.evidence if e.value[:4].isdigit()), None)
-    if source_note is not None and source_note.drafting and source_note.drafting.drafted_on:
-        ev = parse_date(
-            source_note.drafting.drafted_on,
-            source=DateSource.NOTE,
-            role="mentioned",
-            default_year=year,
-            note=src.id if src else None,
-        )
-        if ev is not None:
-            reading.evidence.append(ev)
-    for note in notes:
-        if note.kind == "source" or not _MONTH_NAME.search(note.text):
-            continue  # every date find_dates reads names its month
-        for _start, _end, iso, words in find_dates(note.text, default_year=year):
-            reading.evidence.append(
-                DateEvidence(
-                    value=iso,
-                    source=DateSource.NOTE,
-                    text=words,
-                    confidence=Confidence.PROBABLE,
-                    note=note.id,
-                    role="mentioned",
-                )
-            )
 
 
 def _place_notes(notes: list[Note], pages: list[PageBreak], first_page: str | None) -> list[Note]:

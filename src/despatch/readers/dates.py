@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from despatch.model import Confidence, DateEvidence, DateSource, DocumentDate
+from despatch.model import Confidence, DateEvidence, DateSource, DocumentDate, Note, SourceNote
 from despatch.readers.sourcenote import decimal_file_date
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "file_number_date",
     "find_dates",
     "is_undated",
+    "mentioned_dates",
     "parse_date",
     "parse_dateline",
     "settle_date",
@@ -376,3 +377,47 @@ def date_conflicts(evidence: list[DateEvidence], chosen: DocumentDate) -> list[s
             f"date {chosen.day} ({chosen.source.value if chosen.source else 'unknown'})"
         )
     return messages
+
+
+#: Every date ``find_dates`` reads names its month, so text without a month name is skipped.
+MONTH_NAME = re.compile(_MONTH)
+
+
+def mentioned_dates(
+    notes: list[Note],
+    source_note: SourceNote | None,
+    *,
+    year: int | None,
+    source_note_id: str | None,
+) -> list[DateEvidence]:
+    """Dates the notes mention (the drafting date, dates in editorial notes).
+
+    They never date the document but cross-check it; ``year`` (from the document's own
+    evidence) completes dates printed without one.
+    """
+    found: list[DateEvidence] = []
+    if source_note is not None and source_note.drafting and source_note.drafting.drafted_on:
+        ev = parse_date(
+            source_note.drafting.drafted_on,
+            source=DateSource.NOTE,
+            role="mentioned",
+            default_year=year,
+            note=source_note_id,
+        )
+        if ev is not None:
+            found.append(ev)
+    for note in notes:
+        if note.kind == "source" or not MONTH_NAME.search(note.text):
+            continue
+        for _start, _end, iso, words in find_dates(note.text, default_year=year):
+            found.append(
+                DateEvidence(
+                    value=iso,
+                    source=DateSource.NOTE,
+                    text=words,
+                    confidence=Confidence.PROBABLE,
+                    note=note.id,
+                    role="mentioned",
+                )
+            )
+    return found

@@ -64,7 +64,7 @@ from despatch.readers._copybody import (
 from despatch.readers._copylayout import Block, Openers, layout, mark_closer, read_openers
 from despatch.readers.dates import (
     date_conflicts,
-    find_dates,
+    mentioned_dates,
     parse_date,
     settle_date,
 )
@@ -428,28 +428,7 @@ def _evidence(
                 )
             )
             year = year or int(a.file_date[:4])
-    if source_note is not None and source_note.drafting and source_note.drafting.drafted_on:
-        ev = parse_date(
-            source_note.drafting.drafted_on,
-            source=DateSource.NOTE,
-            role="mentioned",
-            default_year=year,
-            note=src.id if src else None,
-        )
-        if ev is not None:
-            evidence.append(ev)
-    for note in notes:
-        if note.kind == "source":
-            continue
-        for _s, _e, iso, words in find_dates(note.text, default_year=year):
-            evidence.append(
-                DateEvidence(
-                    value=iso,
-                    source=DateSource.NOTE,
-                    text=words,
-                    confidence=Confidence.PROBABLE,
-                    note=note.id,
-                    role="mentioned",
-                )
-            )
+    evidence.extend(
+        mentioned_dates(notes, source_note, year=year, source_note_id=src.id if src else None)
+    )
     return evidence

@@ -141,6 +141,25 @@ def split_places(value: str) -> tuple[str, ...]:
     return tuple(value.split(SEPARATOR)) if value else ()
 
 
+#: The columns of ``link_serials`` that make a ``SerialCandidate``, in order (both backends).
+SERIAL_COLUMNS = "id, serial, type, volume, day, places, destinations"
+
+
+def serial_candidate(
+    row: Sequence[object], places: tuple[str, ...], destinations: tuple[str, ...]
+) -> SerialCandidate:
+    """A ``SerialCandidate`` from a ``SERIAL_COLUMNS`` row, its place lists already decoded."""
+    return SerialCandidate(
+        id=str(row[0]),
+        serial=str(row[1]),
+        type=str(row[2]),
+        volume=None if row[3] is None else str(row[3]),
+        date=None if row[4] is None else str(row[4]),
+        places=places,
+        destinations=destinations,
+    )
+
+
 @runtime_checkable
 class LinkIndex(ReferenceLookup, Protocol):
     """A store's native lookup, plus the pending references and dirty keys the pass needs."""

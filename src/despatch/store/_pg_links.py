@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from despatch.enrich.resolve import SerialCandidate
 from despatch.model import Document
-from despatch.store._links import LinkRow, Pending, link_row
+from despatch.store._links import SERIAL_COLUMNS, LinkRow, Pending, link_row, serial_candidate
 
 if TYPE_CHECKING:
     from despatch.store.postgres import PostgresStore
@@ -122,22 +122,10 @@ class PgLinks:
 
     def serial_candidates(self, serial: str) -> Sequence[SerialCandidate]:
         rows = self.store._fetchall(
-            "SELECT id, serial, type, volume, day, places, destinations FROM link_serials "
-            "WHERE serial = %s ORDER BY id",
+            f"SELECT {SERIAL_COLUMNS} FROM link_serials WHERE serial = %s ORDER BY id",
             (serial,),
         )
-        return [
-            SerialCandidate(
-                id=r[0],
-                serial=r[1],
-                type=r[2],
-                volume=r[3],
-                date=r[4],
-                places=tuple(r[5]),
-                destinations=tuple(r[6]),
-            )
-            for r in rows
-        ]
+        return [serial_candidate(r, tuple(r[5]), tuple(r[6])) for r in rows]
 
     def document_at_page(self, volume: str, page: str) -> str | None:
         if not page.isdigit():

@@ -12,7 +12,15 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from despatch.enrich.resolve import SerialCandidate
 from despatch.model import Document
-from despatch.store._links import LinkRow, Pending, joined, link_row, split_places
+from despatch.store._links import (
+    SERIAL_COLUMNS,
+    LinkRow,
+    Pending,
+    joined,
+    link_row,
+    serial_candidate,
+    split_places,
+)
 
 #: Set in ``meta`` when an archive is migrated with documents already stored: their link
 #: rows are missing until ``despatch resolve`` (``resolution.resolve_archive``) runs.
@@ -121,22 +129,10 @@ class SqliteLinks:
 
     def serial_candidates(self, serial: str) -> Sequence[SerialCandidate]:
         rows = self.db.execute(
-            "SELECT id, serial, type, volume, day, places, destinations FROM link_serials "
-            "WHERE serial = ? ORDER BY id",
+            f"SELECT {SERIAL_COLUMNS} FROM link_serials WHERE serial = ? ORDER BY id",
             (serial,),
         ).fetchall()
-        return [
-            SerialCandidate(
-                id=r[0],
-                serial=r[1],
-                type=r[2],
-                volume=r[3],
-                date=r[4],
-                places=split_places(r[5]),
-                destinations=split_places(r[6]),
-            )
-            for r in rows
-        ]
+        return [serial_candidate(r, split_places(r[5]), split_places(r[6])) for r in rows]
 
     def document_at_page(self, volume: str, page: str) -> str | None:
         if not page.isdigit():
