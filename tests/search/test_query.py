@@ -260,3 +260,19 @@ def test_help_covers_every_field() -> None:
     for name, (example, _) in FIELD_HELP.items():
         parse_query(example)
         assert example.startswith(f"{name}:")
+
+
+def test_gram_text_keeps_grams_adjacent_only_when_their_pairs_are() -> None:
+    from despatch.search.fields import common_grams, gram_text, phrase_grams
+
+    assert gram_text("the brink of war") == "the~brink brink~of of~war"
+    # soviet union is no gram: one break between the runs, never two grams side by side
+    assert gram_text("of the soviet union and peace") == "of~the the~soviet ~ union~and and~peace"
+    assert gram_text("soviet union") == ""
+    assert gram_text("of " + "x" * 40) == ""  # too long for tantivy's 40-byte token limit
+    assert phrase_grams(["of", "the"]) == ["of~the"]
+    assert phrase_grams(["the", "soviet", "union"]) is None
+    assert phrase_grams(["war"]) is None
+    assert set(gram_text("the soviet union and the brink").split()) - {"~"} == common_grams(
+        ["the", "soviet", "union", "and", "the", "brink"]
+    )

@@ -149,6 +149,15 @@ PARITY_QUERIES: list[str] = [q for q, _, _ in QUERY_CASES] + [
     "person:Dulles place:Peking",
     "precedence:priority OR classification:confidential",
     "Peking type:despatch -Boxers",
+    # phrases of common words (the local index answers them from its common grams)
+    '"of the"',
+    '"in the"',
+    '"to the"',
+    '"of the soviet"',
+    '"that the"',
+    '"it is not"',
+    '"the" "of"',
+    'from:"in the"',
 ]
 
 

@@ -67,3 +67,49 @@ def test_other_value_errors_are_not_swallowed() -> None:
 
     with pytest.raises(ValueError, match="fast field"):
         _tantivy.count_facets(Broken(), object())  # type: ignore[arg-type]
+
+
+def test_facets_are_packed_into_as_few_aggregations_as_the_limit_allows() -> None:
+    cardinality = {name: 10 for name in _tantivy.FACET_NAMES}
+    cardinality.update(sender=44_608, recipient=18_814, volume=1_742)
+    groups = _tantivy.facet_groups(cardinality, _tantivy.ALL_VALUES)
+    assert sorted(n for g in groups for n in g) == sorted(_tantivy.FACET_NAMES)
+    assert len(groups) == 2  # 65,312 buckets in all: one aggregation is refused, two fit
+    for group in groups:
+        assert sum(cardinality[n] for n in group) <= _tantivy.BUCKET_BUDGET
+    # A top-50 request makes at most segment_size (10,000) buckets per facet: one pass.
+    assert _tantivy.facet_groups(cardinality) == [_tantivy.FACET_NAMES]
+    assert _tantivy.facet_groups(None, _tantivy.ALL_VALUES) == [_tantivy.FACET_NAMES]
+
+
+def test_grouped_counts_ask_once_per_group() -> None:
+    class Counting(FakeSearcher):
+        def aggregate(self, query: object, request: dict[str, Any]) -> dict[str, Any]:
+            self.calls.append(list(request))
+            return {name: {"buckets": [{"key": f"{name}-0", "doc_count": 1}]} for name in request}
+
+    values = {name: 3 for name in _tantivy.FACET_NAMES}
+    searcher = Counting(values, too_wide=set(), max_size=10)
+    cardinality = {name: 40_000 if name in ("sender", "recipient") else 5 for name in values}
+    counts, exact = _tantivy.count_facets(
+        searcher,  # type: ignore[arg-type]
+        object(),  # type: ignore[arg-type]
+        _tantivy.ALL_VALUES,
+        cardinality,
+    )
+    assert exact is True
+    assert len(searcher.calls) == 2
+    assert all(counts[name] == {f"{name}-0": 1} for name in _tantivy.FACET_NAMES)
+
+
+def test_facets_split_for_threads_balance_their_cost() -> None:
+    cardinality = {name: 10 for name in _tantivy.FACET_NAMES}
+    cardinality.update(sender=44_608, recipient=18_814, volume=1_742)
+    groups = _tantivy.facet_groups(cardinality, parts=2)
+    assert len(groups) == 2
+    assert sorted(n for g in groups for n in g) == sorted(_tantivy.FACET_NAMES)
+    costs = [sum(_tantivy.facet_cost(cardinality[n]) for n in g) for g in groups]
+    assert max(costs) < 1.3 * min(costs)
+    # every value of every facet: the bucket limit still decides, whatever the parts
+    wide = _tantivy.facet_groups(cardinality, _tantivy.ALL_VALUES, parts=1)
+    assert len(wide) == 2

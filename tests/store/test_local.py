@@ -299,3 +299,89 @@ def test_an_open_store_does_not_lock_out_other_writers(tmp_path: Path) -> None:
         first.put([_doc(3, "gamma")])
         assert first.search("alpha OR beta OR gamma").total == 3
         assert second.check() == []
+
+
+# --- common grams: phrases of frequent words --------------------------------------------
+
+_GRAM_VOCABULARY = ["the", "of", "and", "to", "in", "war", "soviet", "brink", "union", "is"]
+
+
+def test_common_gram_phrases_match_exactly_the_reference(tmp_path: Path) -> None:
+    """Phrases answered from the gram fields find what the reference's phrase check finds,
+    including grams that stand side by side only across a run break (``of war x the``)."""
+    import random
+
+    from despatch.search.fields import phrase_grams
+    from despatch.store.memory import MemoryStore
+
+    rng = random.Random(4)
+    docs = [
+        _doc(n, " ".join(rng.choice(_GRAM_VOCABULARY) for _ in range(rng.randint(3, 30))))
+        for n in range(60)
+    ]
+    docs.append(_doc(60, "of war brink union the"))  # of~war ~ union~the
+    reference = MemoryStore()
+    reference.put(docs)
+    with LocalStore(tmp_path / "a") as store:
+        store.put(docs)
+        phrases = ['"of war union the"', '"war brink"', '"brink union the"']
+        for _ in range(150):
+            words = [rng.choice(_GRAM_VOCABULARY) for _ in range(rng.randint(2, 4))]
+            phrases.append('"' + " ".join(words) + '"')
+        gram_phrases = 0
+        for query in phrases:
+            if phrase_grams(query.strip('"').split()) is not None:
+                gram_phrases += 1
+            got = store.search(query, limit=100, facets=True)
+            want = reference.search(query, limit=100, facets=True)
+            assert {h.id for h in got.hits} == {h.id for h in want.hits}, query
+            assert got.total == want.total and got.facets == want.facets, query
+        assert gram_phrases > 100  # most of them went through the gram fields
+
+
+def test_a_phrase_of_common_words_is_a_gram_query() -> None:
+    schema = tq.build_schema()
+    two = repr(tq.to_tantivy(schema, parse_query('"of the"')))
+    assert "of~the" in two
+    three = repr(tq.to_tantivy(schema, parse_query('"the brink of"')))
+    assert "the~brink" in three and "brink~of" in three
+    mixed = repr(tq.to_tantivy(schema, parse_query('"soviet union of"')))
+    assert "~" not in mixed  # "soviet union" is no gram: the ordinary phrase
+
+
+def test_an_index_of_an_older_version_is_rebuilt_on_open_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with LocalStore(tmp_path / "a") as store:
+        store.put([_doc(1, "the brink of war"), _doc(2, "of the war")])
+    stamp = tmp_path / "a" / INDEX / STAMP
+    data = json.loads(stamp.read_text())
+    stamp.write_text(json.dumps({**data, "version": tq.INDEX_VERSION - 1}))
+    with caplog.at_level("WARNING", logger="despatch.store"):
+        store = LocalStore(tmp_path / "a", create=False)
+    with store:
+        assert store.repaired == 2
+        message = caplog.text
+        assert f"index version {tq.INDEX_VERSION - 1}" in message and "rebuilding" in message
+        assert store.search('"brink of"').total == 1
+        assert json.loads(stamp.read_text())["version"] == tq.INDEX_VERSION
+        # `despatch reindex` right after does not rebuild a second time ...
+        before = stamp.stat().st_mtime_ns
+        assert store.reindex() == 2
+        assert stamp.stat().st_mtime_ns == before
+        # ... but does once anything was written since.
+        store.put([_doc(3, "of war")])
+        assert store.reindex() == 3
+        assert stamp.stat().st_mtime_ns != before
+
+
+def test_facets_counted_on_two_threads_equal_the_reference(tmp_path: Path) -> None:
+    from tests.store.suite import PARITY_QUERIES, reference_store
+
+    with LocalStore(tmp_path / "a") as store:
+        load_samples(store)
+        store.facet_parallel_from = 0  # split every count over the threads
+        for query in PARITY_QUERIES:
+            got = store.search(query, facets=True, limit=0).facets
+            assert got == reference_store().search(query, facets=True, limit=0).facets, query
+        assert store._pool is not None

@@ -19,9 +19,10 @@ implements directly):
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from despatch.model import Document, Party
@@ -44,6 +45,88 @@ WEIGHTS: Mapping[str, float] = {
     "sender": 1.0,
     "recipient": 1.0,
 }
+
+#: Words so frequent that a phrase containing one is found through its "common grams"
+#: (the word paired with its neighbour: ``of~war``), as Lucene's CommonGrams filter does,
+#: rather than by checking the positions of every document that has the bare words.
+#: Shared by the PostgreSQL backend (grams in its tsvector) and the local one (a gram
+#: field per free-text source); changing the list changes both indexes' contents.
+_COMMON = """a about after all also an and any are as at be been before but by can could did do
+    for from had has have he her his i if in into is it its may me more mr my no not of on
+    one or our other out said she should so some such than that the their them then there
+    these they this to under up upon was we were what when which who will with would you
+    your"""
+COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split())
+#: Joins the two words of a gram; never part of a token.
+GRAM_JOIN = "~"
+#: Stands between two runs of grams in a gram stream (see ``gram_text``).
+GRAM_BREAK = "~"
+#: Grams this long (bytes) or longer are left out: tantivy drops tokens of 40 bytes.
+GRAM_MAX_BYTES = 40
+
+
+def common_grams(tokens: Sequence[str]) -> set[str]:
+    """The pairs of neighbouring tokens of which at least one is a common word."""
+    common = COMMON_WORDS
+    return {
+        f"{a}{GRAM_JOIN}{b}" for a, b in itertools.pairwise(tokens) if a in common or b in common
+    }
+
+
+def _gram(a: str, b: str) -> str | None:
+    if a not in COMMON_WORDS and b not in COMMON_WORDS:
+        return None
+    gram = a + GRAM_JOIN + b
+    if len(gram) >= GRAM_MAX_BYTES or (not gram.isascii() and len(gram.encode()) >= GRAM_MAX_BYTES):
+        return None
+    return gram
+
+
+def gram_text(text: str) -> str:
+    """The gram stream of a text in ``index_text`` form, for a positional index.
+
+    Each pair of neighbouring tokens that is a common gram gives its gram, in order; a
+    run of pairs that are not puts one ``GRAM_BREAK`` between the grams around it. So
+    grams stand next to each other in the stream exactly when their pairs do in the
+    text, and a phrase whose every pair is a common gram (``phrase_grams``) is the phrase
+    of its grams here: the same matches, found from the gram postings instead of the
+    frequent words' positions. Grams too long for the index are breaks too.
+    """
+    common = COMMON_WORDS
+    ascii_only = text.isascii()
+    out: list[str] = []
+    in_run = False
+    for a, b in itertools.pairwise(text.split()):
+        if a in common or b in common:
+            gram = a + GRAM_JOIN + b
+            if len(gram) < GRAM_MAX_BYTES and (ascii_only or len(gram.encode()) < GRAM_MAX_BYTES):
+                out.append(gram)
+                in_run = True
+                continue
+        if in_run:
+            out.append(GRAM_BREAK)
+            in_run = False
+    if in_run is False and out:
+        out.pop()  # a trailing break
+    return " ".join(out)
+
+
+def phrase_grams(words: Sequence[str]) -> list[str] | None:
+    """The grams standing for a phrase of ``words`` (two or more tokens), or ``None``.
+
+    ``None`` unless every neighbouring pair is a common gram (and short enough to be
+    indexed): only then do the grams find exactly the phrase's matches.
+    """
+    if len(words) < 2:
+        return None
+    grams: list[str] = []
+    for a, b in itertools.pairwise(words):
+        gram = _gram(a, b)
+        if gram is None:
+            return None
+        grams.append(gram)
+    return grams
+
 
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
@@ -308,14 +391,20 @@ def index_fields(doc: Document) -> IndexedFields:
 
 
 __all__ = [
+    "COMMON_WORDS",
+    "GRAM_BREAK",
+    "GRAM_JOIN",
     "TEXT_SOURCES",
     "WEIGHTS",
     "IndexedFields",
+    "common_grams",
     "document_day",
     "fold",
+    "gram_text",
     "index_fields",
     "index_text",
     "normalize_text",
+    "phrase_grams",
     "token_spans",
     "tokenize",
 ]

@@ -12,7 +12,6 @@ reference): see ``_pg_schema`` for what each column holds.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -20,7 +19,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from despatch.model import Document
-from despatch.search.fields import IndexedFields, fold, index_fields, tokenize
+from despatch.search.fields import (
+    IndexedFields,
+    common_grams,
+    fold,
+    index_fields,
+    tokenize,
+)
 from despatch.search.query import (
     KEYWORD_FIELDS,
     And,
@@ -104,23 +109,6 @@ def _tsvector(
     parts = [f"'{lex}':{text}" for lex, text in merged.items()]
     parts.extend(extra)
     return " ".join(parts)
-
-
-#: Words so frequent that a phrase containing one is found through its "common grams"
-#: (the word paired with its neighbour: ``of~war``), as Lucene's CommonGrams filter does,
-#: rather than by checking the text of every document that has the bare words.
-_COMMON = """a about after all also an and any are as at be been before but by can could did do
-    for from had has have he her his i if in into is it its may me more mr my no not of on
-    one or our other out said she should so some such than that the their them then there
-    these they this to under up upon was we were what when which who will with would you
-    your"""
-COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split())
-
-
-def common_grams(tokens: Sequence[str]) -> set[str]:
-    """The pairs of neighbouring tokens of which at least one is a common word."""
-    common = COMMON_WORDS
-    return {f"{a}~{b}" for a, b in itertools.pairwise(tokens) if a in common or b in common}
 
 
 def _gram_lexemes(tokens: Mapping[str, list[str]]) -> list[str]:

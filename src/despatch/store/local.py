@@ -19,11 +19,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ from despatch.search.fields import index_fields
 from despatch.search.query import MatchAll, parse_query
 from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store import _sqlite, _tantivy
-from despatch.store._rows import content_hash, facet_values, load_record
+from despatch.store._rows import FACET_LIMIT, content_hash, facet_values, load_record
 from despatch.store._sqlite_links import SqliteLinks
 from despatch.store.base import (
     ArchiveStats,
@@ -46,6 +48,8 @@ from despatch.store.base import (
     SortOrder,
     Store,
 )
+
+log = logging.getLogger("despatch.store")
 
 RECORDS = "records.sqlite"
 INDEX = "index"
@@ -67,6 +71,11 @@ class LocalStore(Store):
     #: What counting one facet value in Python costs, in documents aggregated (measured
     #: on a 100k archive); decides when facets are counted as everything − complement.
     facet_value_cost = 3
+    #: Facet counts over at least this many documents are split into ``facet_threads``
+    #: aggregations run side by side (tantivy releases the GIL); below it, one
+    #: aggregation is cheaper than the second pass over the query and the hand-off.
+    facet_parallel_from = 20_000
+    facet_threads = 2
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
@@ -84,6 +93,11 @@ class LocalStore(Store):
         self._defer_commit = 0
         self._stamp_mtime = 0.0
         self._all_facet_cache: tuple[object, tuple[dict[str, dict[str, int]], bool]] | None = None
+        #: The index version found on disk when it was not this code's (then rebuilt).
+        self._stale_version: int | None = None
+        #: The records generation a full rebuild at open brought the index to.
+        self._rebuilt_at: int | None = None
+        self._pool: ThreadPoolExecutor | None = None
         self._index = self._open_index()
         self.repaired = self._catch_up()
 
@@ -112,6 +126,7 @@ class LocalStore(Store):
         self._index_dir.mkdir(exist_ok=True)
         stamp = self._read_stamp()
         if stamp["version"] not in (-1, _tantivy.INDEX_VERSION):
+            self._stale_version = stamp["version"]
             self._wipe_index()
         try:
             return tantivy.Index(self._schema, path=str(self._index_dir), reuse=True)
@@ -146,6 +161,7 @@ class LocalStore(Store):
         except StoreError:
             return 0  # another process is writing; it will bring the index up to date
         if stamp < 0:
+            self._announce_rebuild()
             writer.delete_all_documents()
         count = 0
         for batch in _sqlite.iter_index_rows(self.db, after_generation=max(stamp, 0)):
@@ -157,7 +173,29 @@ class LocalStore(Store):
         self._write_stamp(generation)
         self._reload()
         self._release_writer()
+        if stamp < 0:
+            self._rebuilt_at = generation
         return count
+
+    def _announce_rebuild(self) -> None:
+        """Say why opening the archive takes long: the whole index is being rebuilt."""
+        (documents,) = self.db.execute("SELECT count(*) FROM documents").fetchone()
+        if not documents:
+            return
+        if self._stale_version is not None:
+            why = (
+                f"the search index was built by another despatch version (index version "
+                f"{self._stale_version}, this one reads {_tantivy.INDEX_VERSION})"
+            )
+        else:
+            why = "the search index is missing or unreadable"
+        log.warning(
+            "%s: %s; rebuilding it from the records (%s documents, about a minute per "
+            "100,000) before the archive can be searched",
+            self._index_dir,
+            why,
+            f"{documents:,}",
+        )
 
     def _delete_key(self, writer: tantivy.IndexWriter, key: int) -> None:
         # By query: deleting by term does not match u64 terms in tantivy-py 0.27.
@@ -396,6 +434,18 @@ class LocalStore(Store):
 
         return expand
 
+    def _run_side_by_side(self, tasks: list[Callable[[], Any]]) -> list[Any]:
+        """Run ``tasks`` on the store's threads, the first in this one; results in order."""
+        if len(tasks) < 2:
+            return [task() for task in tasks]
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                max_workers=self.facet_threads - 1, thread_name_prefix="despatch-facets"
+            )
+        futures = [self._pool.submit(task) for task in tasks[1:]]
+        first = tasks[0]()
+        return [first, *(f.result() for f in futures)]
+
     def _facet_counts(
         self, searcher: tantivy.Searcher, ast: Any, tq: tantivy.Query, total: int
     ) -> dict[str, dict[str, int]]:
@@ -403,27 +453,35 @@ class LocalStore(Store):
 
         Counting is linear in the documents counted, so a query matching most of the
         archive is counted as the whole archive's counts (cached per index version)
-        minus those of the documents it does not match.
+        minus those of the documents it does not match. Either way, large counts are
+        split over ``facet_threads`` aggregations run side by side.
         """
         everything = searcher.num_docs
         if isinstance(ast, MatchAll) or total == everything:
             return self._all_facets(searcher)[0]
-        if total <= everything // 2:
-            return _tantivy.count_facets(searcher, tq)[0]
         all_counts, all_exact = self._all_facets(searcher)
-        if not all_exact:
-            return _tantivy.count_facets(searcher, tq)[0]
+        # What each facet can hold at most, so the facets share as few passes as fit.
+        cardinality = {name: len(counts) for name, counts in all_counts.items()}
+
+        def count(
+            query: tantivy.Query, matches: int, size: int = FACET_LIMIT
+        ) -> tuple[dict[str, dict[str, int]], bool]:
+            parts = self.facet_threads if matches >= self.facet_parallel_from else 1
+            return _tantivy.count_facets(
+                searcher, query, size, cardinality, parts=parts, run=self._run_side_by_side
+            )
+
+        if total <= everything // 2 or not all_exact:
+            return count(tq, total)[0]
         # The complement costs its documents (asking for every value makes each one
         # ≈1.5× dearer) plus a pass over every facet value in Python (one value ≈ 3
         # documents), measured at 100k and 1M; count directly when that is more.
         values = sum(len(v) for v in all_counts.values())
         if 1.5 * (everything - total) + self.facet_value_cost * values >= total:
-            return _tantivy.count_facets(searcher, tq)[0]
-        rest, rest_exact = _tantivy.count_facets(
-            searcher, _tantivy.complement(tq), _tantivy.ALL_VALUES
-        )
+            return count(tq, total)[0]
+        rest, rest_exact = count(_tantivy.complement(tq), everything - total, _tantivy.ALL_VALUES)
         if not rest_exact:
-            return _tantivy.count_facets(searcher, tq)[0]
+            return count(tq, total)[0]
         out: dict[str, dict[str, int]] = {}
         for name, counts in all_counts.items():
             minus = rest.get(name, {})
@@ -547,7 +605,14 @@ class LocalStore(Store):
     # --- maintenance ------------------------------------------------------------------
 
     def reindex(self) -> int:
-        """Rebuild the index from the records; the number of documents indexed."""
+        """Rebuild the index from the records; the number of documents indexed.
+
+        When opening the archive already rebuilt the whole index (an index of another
+        version) and nothing was written since, that rebuild is not done twice.
+        """
+        generation = _sqlite.get_meta(self.db, "generation")
+        if self._writer is None and self._rebuilt_at == generation:
+            return int(self._index.searcher().num_docs)
         if self._writer is not None:
             self._writer.rollback()
         writer = self._get_writer()
@@ -597,6 +662,9 @@ class LocalStore(Store):
         return problems
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
         if self._writer is not None:
             with contextlib.suppress(ValueError):
                 if self._defer_commit:
