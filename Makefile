@@ -10,14 +10,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The modules setup.py compiles with mypyc (src/despatch/_compiled.py): their extension
+# modules shadow the sources, so a change to any of them rebuilds. DESPATCH_PURE_PYTHON=1
+# builds pure Python; without a C compiler the build falls back to it (the status says so).
+COMPILED_SOURCES := $(shell $(PYTHON) src/despatch/_compiled.py --sources)
+
+$(VENV)/.installed: pyproject.toml setup.py src/despatch/_compiled.py $(COMPILED_SOURCES) | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python src/despatch/_compiled.py --status
 	touch $@
 
 install: $(VENV)/.installed
 
 system:
-	bash scripts/install-system-deps
+	PYTHON=$(PYTHON) bash scripts/install-system-deps
 
 ## The main job: ingest the bundled samples into the embedded archive, search, then serve.
 demo: install
@@ -41,4 +47,5 @@ typecheck: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache screenshots build
+	find src -name '*.so' -delete

@@ -15,6 +15,19 @@ TEI_1901 = SAMPLES / "tei" / "frus1901China-excerpt.xml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to test a compiled module older than its source (it would shadow the edit)."""
+    from despatch._compiled import stale_extensions
+
+    stale = stale_extensions()
+    if stale:
+        lines = "\n".join(f"  {ext} is older than {src.name}" for ext, src in stale)
+        raise pytest.UsageError(
+            "compiled modules are out of date; rebuild with `make install` "
+            f"(or DESPATCH_PURE_PYTHON=1 .venv/bin/pip install -e .):\n{lines}"
+        )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden",

@@ -16,7 +16,7 @@ from despatch.errors import ConfigError
 from despatch.ingest import IngestError, IngestProgress, find_sources, ingest
 from despatch.store.local import LocalStore
 from despatch.store.memory import MemoryStore
-from tests.conftest import ROOT, SAMPLES, SEED, TEI_V19
+from tests.conftest import ROOT, SAMPLES, SEED, TEI_V19, TEI_V30
 
 TELEGRAM = """\
 {n}. Telegram From the Embassy in France to the Department of State1
@@ -295,3 +295,47 @@ def test_a_worker_spools_a_file_in_stretches_read_back_in_order(tmp_path: Path) 
         whole = ingest(store, [TEI_V19], workers=1)
     assert sum(len(p.rows) for p in parts) == whole.documents
     assert sum(len(p.volumes) for p in parts) == whole.volumes
+
+
+def _dead_pid() -> int:
+    """The id of a process that has just exited (killed with SIGKILL, as by ``kill -9``)."""
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    return child.pid
+
+
+def test_sweep_removes_only_the_spools_of_dead_ingests(tmp_path: Path) -> None:
+    from despatch.ingest import SPOOL_PREFIX, sweep_spools
+
+    dead = tmp_path / f"{SPOOL_PREFIX}{_dead_pid()}-k9x"
+    live = tmp_path / f"{SPOOL_PREFIX}{os.getpid()}-a1b"
+    unnamed = tmp_path / f"{SPOOL_PREFIX}old"  # no pid in the name: not ours to judge
+    other = tmp_path / "something-else"
+    for folder in (dead, live, unnamed, other):
+        folder.mkdir()
+        (folder / "x.parsed").write_bytes(b"spooled")
+    assert sweep_spools(str(tmp_path)) == [str(dead)]
+    assert not dead.exists()
+    assert live.exists() and unnamed.exists() and other.exists()
+    assert sweep_spools(str(tmp_path)) == []
+
+
+def test_a_pool_ingest_sweeps_a_killed_ingests_spool(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from despatch import ingest as ingest_module
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(ingest_module, "_TASK_FILES", 1)  # one task per file: the pool runs
+    left = temp / f"{ingest_module.SPOOL_PREFIX}{_dead_pid()}-k9x"
+    left.mkdir()
+    (left / "tmpa.parsed").write_bytes(b"half a task")
+    with MemoryStore() as store:
+        report = ingest(store, [TEI_V19, TEI_V30], workers=2)
+    assert report.documents > 0 and not report.failures
+    assert os.listdir(temp) == []  # the dead ingest's spool swept, this one's cleaned up

@@ -47,6 +47,8 @@ import glob
 import multiprocessing
 import os
 import pickle
+import re
+import shutil
 import tempfile
 import time
 import tomllib
@@ -386,6 +388,47 @@ def _spooled(name: str) -> Iterator[_Parsed]:
             os.unlink(name)
 
 
+#: Spool folders are ``despatch-ingest-<pid of the ingest>-<random>`` in the temp folder.
+SPOOL_PREFIX = "despatch-ingest-"
+_SPOOL_NAME = re.compile(re.escape(SPOOL_PREFIX) + r"(\d+)-")
+
+
+def _is_running(pid: int) -> bool:
+    """Whether a process with this id exists (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_spools(folder: str | None = None) -> list[str]:
+    """Remove the spool folders of ingests that died without cleaning up (``kill -9``).
+
+    A spool folder is named after the process that made it; one whose process no longer
+    exists is left over and removed. A live process's folder is never touched (nor, if the
+    dead ingest's id was reused by another process since, its folder: kept until that
+    process ends). Returns the folders removed.
+    """
+    base = folder or tempfile.gettempdir()
+    removed: list[str] = []
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return removed
+    for name in names:
+        m = _SPOOL_NAME.match(name)
+        if m is None or _is_running(int(m.group(1))):
+            continue
+        path = os.path.join(base, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
 def _tasks(sources: Sequence[_Source]) -> Iterator[list[_Source]]:
     task: list[_Source] = []
     size = 0
@@ -419,7 +462,8 @@ def _parsed_stream(
     executor: Executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_tune_gc
     )
-    spool = tempfile.TemporaryDirectory(prefix="despatch-ingest-")
+    sweep_spools()
+    spool = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
     try:
         # A bounded window of tasks in flight; their results wait in spool files.
         window = workers * 3

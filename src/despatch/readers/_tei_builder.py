@@ -98,8 +98,16 @@ class TextBuilder:
         self._space = False
         self.kind = kind
 
-    # After a nested block: text that follows continues in a new ``kind`` paragraph.
-    resume = begin
+    def resume(self, kind: ParaKind) -> None:
+        """After a nested block: text that follows continues in a new ``kind`` paragraph.
+
+        The same as ``begin`` (a method of its own, not a class-attribute alias, which
+        mypyc's compiled classes do not support).
+        """
+        if self._open:
+            self.close()
+        self._space = False
+        self.kind = kind
 
     @property
     def is_open(self) -> bool:

@@ -200,7 +200,7 @@ class _VolumeStream:
         if self.region == "front":
             self.stack.append((el, None))
             return
-        parent = next((d for _, d in reversed(self.stack) if d is not None), None)
+        parent = self._innermost_division()
         div_id = el.get(XML_ID) or f"{el.get('type') or 'div'}{len(self.divisions) + 1}"
         division = Division(
             id=div_id,
@@ -246,11 +246,20 @@ class _VolumeStream:
                     yield from self._headnote(None, parent=el)
             _release(el)
 
+    def _innermost_division(self) -> Division | None:
+        """The innermost open division, if any (a plain loop: mypyc cannot compile
+        ``next()`` over a generator that unpacks these tuples)."""
+        for i in range(len(self.stack) - 1, -1, -1):
+            division = self.stack[i][1]
+            if division is not None:
+                return division
+        return None
+
     def _document(self, el: Any) -> Iterator[Document]:
         self._check_volume(el)
         path = [d.id for _, d in self.stack if d is not None]
         records = read_document(el, self.vctx, path)
-        owner = next((d for _, d in reversed(self.stack) if d is not None), None)
+        owner = self._innermost_division()
         if owner is not None:
             owner.documents.append(records[0].id)
         self.n_documents += 1
