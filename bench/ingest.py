@@ -31,6 +31,7 @@ if __package__ in (None, ""):
 
 from bench.corpus import write_corpus
 from bench.measure import Measurement, machine, run_measured
+from bench.tei_reader import build_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -146,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "documents": docs,
         "bytes": size,
         "seed": args.seed,
+        "build": build_kind(),
     }
     rows = []
     # Several people run this on one machine: every path a run writes is its own (the pid),
@@ -194,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
         result["breakdown"] = breakdown(corpus, args.breakdown)
     with (OUT / "results.jsonl").open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(result) + "\n")
-    print(f"\n{args.format}, {docs:,} documents, {size / 1e6:,.0f} MB; {result['machine']}")
+    print(
+        f"\n{args.format}, {docs:,} documents, {size / 1e6:,.0f} MB; {result['machine']}; "
+        f"despatch build: {result['build']}"
+    )
     print(
         "| run | documents | wall s | docs/s | MB/s | CPU s | peak RSS, process tree (MB) "
         "| of it anonymous (MB) "

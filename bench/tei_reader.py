@@ -58,6 +58,14 @@ def build_volume(path: Path, megabytes: float, seed: int) -> tuple[int, int]:
     return n_docs, len(data)
 
 
+def build_kind() -> str:
+    """Whether the measured code is the mypyc-compiled build or pure Python (setup.py)."""
+    from despatch._compiled import COMPILED, compiled_modules
+
+    done = len(compiled_modules())
+    return "pure Python" if not done else f"mypyc, {done} of {len(COMPILED)} modules compiled"
+
+
 def _peak_rss_kb() -> int:
     """This process's peak resident set size in KiB.
 
@@ -177,8 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         f"\nreader throughput = {ratio:.1%} of raw iterparse (MB/s of CPU time, large file); "
         "docs/s and MB/s are per CPU second, robust on a shared machine"
     )
+    build = build_kind()
+    print(f"despatch build: {build}")
     if args.json:
-        args.json.write_text(json.dumps({"ratio": ratio, **results}, indent=1))
+        args.json.write_text(json.dumps({"ratio": ratio, "build": build, **results}, indent=1))
     return 0
 
 
