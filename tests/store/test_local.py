@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tantivy
@@ -385,3 +386,39 @@ def test_facets_counted_on_two_threads_equal_the_reference(tmp_path: Path) -> No
             got = store.search(query, facets=True, limit=0).facets
             assert got == reference_store().search(query, facets=True, limit=0).facets, query
         assert store._pool is not None
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_top_facet_values_stay_exact_when_segments_report_few_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """With segments that report only their top few values, tantivy undercounts and
+    leaves values out; the second pass (candidates counted in full, or every value)
+    must still give the exact top values: those of a count of every value."""
+    from despatch.store._rows import facet_values
+    from tests.store.suite import PARITY_QUERIES, sample_records
+
+    monkeypatch.setattr(tq, "FAST_SEGMENT_SIZE", 1)  # each segment: its top 2 × size + 1
+    second_passes: list[str] = []
+    request = tq._request
+
+    def spy(searcher: Any, query: Any, req: dict[str, Any]) -> Any:
+        second_passes.extend(name for name, agg in req.items() if "include" in agg["terms"])
+        return request(searcher, query, req)
+
+    monkeypatch.setattr(tq, "_request", spy)
+    docs, _ = sample_records()
+    with LocalStore(tmp_path / "a") as store:
+        for i in range(0, len(docs), 4):  # one index segment per put
+            store.put(docs[i : i + 4])
+        searcher = store._index.searcher()
+        assert searcher.num_segments > 3
+        for text in [*PARITY_QUERIES, "the", "of OR and"]:
+            query = tq.to_tantivy(store._schema, parse_query(text))
+            top, exact = tq.count_facets(searcher, query, size)
+            every, _ = tq.count_facets(searcher, query, tq.ALL_VALUES)
+            assert exact, text
+            for name in tq.FACET_NAMES:
+                got = facet_values(top[name], size)
+                assert got == facet_values(every[name], size), (text, name)
+    assert {"sender", "recipient"} <= set(second_passes)

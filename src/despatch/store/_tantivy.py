@@ -281,17 +281,21 @@ def to_tantivy(schema: tantivy.Schema, node: Node, expand: Expander | None = Non
 ALL_VALUES = 10_000_000
 
 
-def facet_aggregation(size: int = FACET_LIMIT) -> dict[str, Any]:
+def facet_aggregation(size: int = FACET_LIMIT, segment_size: int | None = None) -> dict[str, Any]:
     """The aggregation request counting every facet over the matching documents.
 
     ``size`` values per facet, the most frequent first; ``ALL_VALUES`` for every value.
+    Each index segment reports its ``segment_size`` most frequent values (10,000 unless
+    given; at least ``size``): a value outside some segment's list is undercounted,
+    which tantivy bounds by ``doc_count_error_upper_bound`` (see ``count_facets``).
     """
+    per_segment = max(size, segment_size) if segment_size is not None else _segment_size(size)
     return {
         name: {
             "terms": {
                 "field": f"f_{name}",
                 "size": size,
-                "segment_size": _segment_size(size),
+                "segment_size": per_segment,
                 "order": {"_count": "desc"},
             }
         }
@@ -383,19 +387,91 @@ def run_in_turn(tasks: list[Callable[[], Any]]) -> list[Any]:
     return [task() for task in tasks]
 
 
-def _aggregate(
-    searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...], size: int
-) -> dict[str, dict[str, int]] | None:
-    """One aggregation of ``names``; ``None`` when tantivy refuses it as too wide."""
-    request = facet_aggregation(size)
+#: Values each segment reports in the first, fast pass of a top-values count (a full
+#: 10,000 made the 44,608-value sender facet cost 18 ms instead of 6 at 312k documents).
+FAST_SEGMENT_SIZE = 1_000
+
+
+def _request(
+    searcher: tantivy.Searcher, query: tantivy.Query, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    """``searcher.aggregate``; ``None`` when tantivy refuses the request as too wide."""
     try:
-        result = searcher.aggregate(query, {name: request[name] for name in names})
+        result = searcher.aggregate(query, request)
     except ValueError as exc:
         if not _is_bucket_limit(exc):
             raise
         return None
-    counts = facet_counts(result)
-    return {name: counts[name] for name in names}
+    return dict(result)
+
+
+def _aggregate(
+    searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...], size: int
+) -> tuple[dict[str, dict[str, int]], bool] | None:
+    """Counts of ``names`` — every value (``size`` ≥ the values) or the ``size`` most
+    frequent — and whether they are exact; ``None`` when tantivy refuses the
+    aggregation as too wide.
+
+    Every value: one aggregation whose segments report every value, exact by itself.
+    The most frequent: a fast pass whose segments report their top ``FAST_SEGMENT_SIZE``
+    values, asking for ``2 × size + 1`` values. A facet whose error bound is 0 is exact
+    (no segment left a value out). Otherwise its ``2 × size`` candidates are counted
+    again exactly (``include``: only they are counted, in full); the true top ``size``
+    are among them when the ``size``-th exact count is above what any value left out
+    can have — the next value's partial count plus the error bound. Failing that, the
+    facet's every value is counted (slow, exact), or if tantivy refuses that, the fast
+    pass's counts are kept and marked inexact. (The shown values are the top ``size``
+    of what is returned: callers take them with ``facet_values``.)
+    """
+    if size > FACET_LIMIT:
+        result = _request(searcher, query, {n: facet_aggregation(size)[n] for n in names})
+        if result is None:
+            return None
+        counts = facet_counts(result)
+        return {name: counts[name] for name in names}, True
+    wanted = 2 * size
+    fast = facet_aggregation(wanted + 1, FAST_SEGMENT_SIZE)
+    result = _request(searcher, query, {n: fast[n] for n in names})
+    if result is None:
+        return None
+    out: dict[str, dict[str, int]] = {}
+    check: dict[str, tuple[list[str], int]] = {}
+    for name in names:
+        part = result.get(name, {})
+        buckets = [(str(b["key"]), int(b["doc_count"])) for b in part.get("buckets", [])]
+        error = int(part.get("doc_count_error_upper_bound") or 0)
+        out[name] = dict(buckets[:size])
+        if error > 0:
+            beyond = buckets[wanted][1] if len(buckets) > wanted else 0
+            check[name] = ([key for key, _ in buckets[:wanted]], beyond + error)
+    if not check:
+        return out, True
+    again = {
+        name: {
+            "terms": {
+                "field": f"f_{name}",
+                "size": len(keys),
+                "segment_size": len(keys),
+                "include": keys,
+            }
+        }
+        for name, (keys, _) in check.items()
+        if keys
+    }
+    recount = facet_counts(_request(searcher, query, again) or {}) if again else {}
+    exact = True
+    for name, (keys, ceiling) in check.items():
+        found = recount.get(name, {})
+        ranked = sorted(found.values(), reverse=True)
+        if len(found) == len(keys) and ranked[min(size, len(ranked)) - 1] > ceiling:
+            out[name] = found
+            continue
+        result = _request(searcher, query, {name: facet_aggregation(size, ALL_VALUES)[name]})
+        if result is None:
+            exact = False  # keep the fast pass's counts
+        else:
+            out[name] = facet_counts(result)[name]
+    return out, exact
 
 
 def count_facets(
@@ -423,9 +499,10 @@ def count_facets(
     results = run([functools.partial(_aggregate, searcher, query, g, size) for g in groups])
     out: dict[str, dict[str, int]] = {}
     exact = True
-    for group, counts in zip(groups, results, strict=True):
-        if counts is not None:
-            out.update(counts)
+    for group, result in zip(groups, results, strict=True):
+        if result is not None:
+            out.update(result[0])
+            exact = exact and result[1]
             continue
         for name in group:
             single = _aggregate(searcher, query, (name,), size) if len(group) > 1 else None
@@ -434,13 +511,16 @@ def count_facets(
                 single = _aggregate(searcher, query, (name,), FACET_LIMIT)
             elif single is None:
                 exact = False
-            out[name] = single[name] if single is not None else {}
+            if single is not None:
+                out[name] = single[0][name]
+                exact = exact and single[1]
     return {name: out.get(name, {}) for name in FACET_NAMES}, exact
 
 
 __all__ = [
     "ALL_VALUES",
     "BUCKET_BUDGET",
+    "FAST_SEGMENT_SIZE",
     "GRAM_SOURCES",
     "INDEX_VERSION",
     "Runner",
