@@ -190,7 +190,7 @@ class LocalStore(Store):
         else:
             why = "the search index is missing or unreadable"
         log.warning(
-            "%s: %s; rebuilding it from the records (%s documents, about a minute per "
+            "%s: %s; rebuilding it from the records (%s documents, two to three minutes per "
             "100,000) before the archive can be searched",
             self._index_dir,
             why,
