@@ -422,3 +422,30 @@ def test_top_facet_values_stay_exact_when_segments_report_few_values(
                 got = facet_values(top[name], size)
                 assert got == facet_values(every[name], size), (text, name)
     assert {"sender", "recipient"} <= set(second_passes)
+
+
+@pytest.mark.parametrize("hint_values", [1, 2, 5, 50])
+def test_facets_from_the_archive_s_top_values_equal_the_reference(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hint_values: int
+) -> None:
+    """Wide facets counted over the archive's most frequent values only (one pass) give
+    the reference's counts, whether those values hold the top or the count falls back."""
+    from tests.store.suite import PARITY_QUERIES, reference_store
+
+    monkeypatch.setattr(tq, "FAST_SEGMENT_SIZE", 1)  # every facet counts as wide
+    included: list[int] = []
+    request = tq._request
+
+    def spy(searcher: Any, query: Any, req: dict[str, Any]) -> Any:
+        included.extend(len(a["terms"]["include"]) for a in req.values() if "include" in a["terms"])
+        return request(searcher, query, req)
+
+    monkeypatch.setattr(tq, "_request", spy)
+    with LocalStore(tmp_path / "a") as store:
+        load_samples(store)
+        store.facet_hint_share = 0.0
+        store.facet_hint_values = hint_values
+        for query in [*PARITY_QUERIES, "the"]:
+            got = store.search(query, facets=True, limit=0).facets
+            assert got == reference_store().search(query, facets=True, limit=0).facets, query
+    assert included and max(included) <= max(hint_values, 2 * 50)

@@ -9,7 +9,7 @@ tokenizer), so tantivy sees exactly the words every other backend sees.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import tantivy
@@ -405,8 +405,29 @@ def _request(
     return dict(result)
 
 
+#: For a facet, values to count in full and a bound on the count of any other value
+#: (e.g. the whole archive's most frequent values, and the next one's archive count).
+Hints = Mapping[str, tuple[Sequence[str], int]]
+
+
+def _include(name: str, keys: Sequence[str]) -> dict[str, Any]:
+    """A terms request counting exactly the given values of a facet, in full."""
+    return {
+        "terms": {
+            "field": f"f_{name}",
+            "size": len(keys),
+            "segment_size": len(keys),
+            "include": list(keys),
+        }
+    }
+
+
 def _aggregate(
-    searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...], size: int
+    searcher: tantivy.Searcher,
+    query: tantivy.Query,
+    names: tuple[str, ...],
+    size: int,
+    hints: Hints | None = None,
 ) -> tuple[dict[str, dict[str, int]], bool] | None:
     """Counts of ``names`` — every value (``size`` ≥ the values) or the ``size`` most
     frequent — and whether they are exact; ``None`` when tantivy refuses the
@@ -422,6 +443,11 @@ def _aggregate(
     facet's every value is counted (slow, exact), or if tantivy refuses that, the fast
     pass's counts are kept and marked inexact. (The shown values are the top ``size``
     of what is returned: callers take them with ``facet_values``.)
+
+    A facet with ``hints`` is counted in one pass instead: its hinted values in full
+    (``include``); they hold the true top ``size`` when the ``size``-th count is above
+    the bound any other value's count is under. Failing that, the facet is counted as
+    above.
     """
     if size > FACET_LIMIT:
         result = _request(searcher, query, {n: facet_aggregation(size)[n] for n in names})
@@ -431,35 +457,41 @@ def _aggregate(
         return {name: counts[name] for name in names}, True
     wanted = 2 * size
     fast = facet_aggregation(wanted + 1, FAST_SEGMENT_SIZE)
-    result = _request(searcher, query, {n: fast[n] for n in names})
+    hinted = {n: hints[n] for n in names if hints and n in hints and hints[n][0]}
+    request = {n: _include(n, hinted[n][0]) if n in hinted else fast[n] for n in names}
+    result = _request(searcher, query, request)
     if result is None:
         return None
     out: dict[str, dict[str, int]] = {}
     check: dict[str, tuple[list[str], int]] = {}
+    retry: list[str] = []
     for name in names:
         part = result.get(name, {})
         buckets = [(str(b["key"]), int(b["doc_count"])) for b in part.get("buckets", [])]
+        if name in hinted:
+            ranked = sorted((c for _, c in buckets), reverse=True)
+            bound = hinted[name][1]
+            if (ranked[size - 1] if len(ranked) >= size else 0) > bound or bound == 0:
+                out[name] = dict(buckets)
+            else:
+                retry.append(name)
+            continue
         error = int(part.get("doc_count_error_upper_bound") or 0)
         out[name] = dict(buckets[:size])
         if error > 0:
             beyond = buckets[wanted][1] if len(buckets) > wanted else 0
             check[name] = ([key for key, _ in buckets[:wanted]], beyond + error)
-    if not check:
-        return out, True
-    again = {
-        name: {
-            "terms": {
-                "field": f"f_{name}",
-                "size": len(keys),
-                "segment_size": len(keys),
-                "include": keys,
-            }
-        }
-        for name, (keys, _) in check.items()
-        if keys
-    }
-    recount = facet_counts(_request(searcher, query, again) or {}) if again else {}
     exact = True
+    if retry:
+        rest = _aggregate(searcher, query, tuple(retry), size)
+        if rest is None:
+            return None
+        out.update(rest[0])
+        exact = rest[1]
+    if not check:
+        return out, exact
+    again = {name: _include(name, keys) for name, (keys, _) in check.items() if keys}
+    recount = facet_counts(_request(searcher, query, again) or {}) if again else {}
     for name, (keys, ceiling) in check.items():
         found = recount.get(name, {})
         ranked = sorted(found.values(), reverse=True)
@@ -482,6 +514,7 @@ def count_facets(
     *,
     parts: int = 1,
     run: Runner = run_in_turn,
+    hints: Hints | None = None,
 ) -> tuple[dict[str, dict[str, int]], bool]:
     """Facet counts of ``query``'s matches, and whether every count is complete.
 
@@ -496,7 +529,7 @@ def count_facets(
     them from one another.
     """
     groups = facet_groups(cardinality, size, parts)
-    results = run([functools.partial(_aggregate, searcher, query, g, size) for g in groups])
+    results = run([functools.partial(_aggregate, searcher, query, g, size, hints) for g in groups])
     out: dict[str, dict[str, int]] = {}
     exact = True
     for group, result in zip(groups, results, strict=True):
@@ -523,6 +556,7 @@ __all__ = [
     "FAST_SEGMENT_SIZE",
     "GRAM_SOURCES",
     "INDEX_VERSION",
+    "Hints",
     "Runner",
     "build_schema",
     "complement",
