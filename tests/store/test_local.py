@@ -424,9 +424,10 @@ def test_top_facet_values_stay_exact_when_segments_report_few_values(
     assert {"sender", "recipient"} <= set(second_passes)
 
 
+@pytest.mark.parametrize("complement", [False, True])
 @pytest.mark.parametrize("hint_values", [1, 2, 5, 50])
 def test_facets_from_the_archive_s_top_values_equal_the_reference(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hint_values: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hint_values: int, complement: bool
 ) -> None:
     """Wide facets counted over the archive's most frequent values only (one pass) give
     the reference's counts, whether those values hold the top or the count falls back."""
@@ -441,11 +442,24 @@ def test_facets_from_the_archive_s_top_values_equal_the_reference(
         return request(searcher, query, req)
 
     monkeypatch.setattr(tq, "_request", spy)
+    complements: list[object] = []
     with LocalStore(tmp_path / "a") as store:
         load_samples(store)
         store.facet_hint_share = 0.0
         store.facet_hint_values = hint_values
+        if complement:  # queries matching over half: everything − complement
+            store.facet_value_cost = 0
+            monkeypatch.setattr(tq, "complement", _counting(tq.complement, complements))
         for query in [*PARITY_QUERIES, "the"]:
             got = store.search(query, facets=True, limit=0).facets
             assert got == reference_store().search(query, facets=True, limit=0).facets, query
     assert included and max(included) <= max(hint_values, 2 * 50)
+    assert bool(complements) is complement
+
+
+def _counting(function: Any, calls: list[object]) -> Any:
+    def wrapper(*args: Any) -> Any:
+        calls.append(args)
+        return function(*args)
+
+    return wrapper

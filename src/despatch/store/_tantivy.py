@@ -447,10 +447,13 @@ def _aggregate(
     A facet with ``hints`` is counted in one pass instead: its hinted values in full
     (``include``); they hold the true top ``size`` when the ``size``-th count is above
     the bound any other value's count is under. Failing that, the facet is counted as
-    above.
+    above. When every value is asked for, a hinted facet's counts are those of its
+    hinted values only (the caller knows which).
     """
     if size > FACET_LIMIT:
-        result = _request(searcher, query, {n: facet_aggregation(size)[n] for n in names})
+        every = facet_aggregation(size)
+        request = {n: _include(n, hints[n][0]) if hints and n in hints else every[n] for n in names}
+        result = _request(searcher, query, request)
         if result is None:
             return None
         counts = facet_counts(result)

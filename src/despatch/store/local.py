@@ -470,37 +470,56 @@ class LocalStore(Store):
         cardinality = {name: len(counts) for name, counts in all_counts.items()}
 
         def count(
-            query: tantivy.Query, matches: int, size: int = FACET_LIMIT
+            query: tantivy.Query,
+            matches: int,
+            size: int = FACET_LIMIT,
+            hints: _tantivy.Hints | None = None,
+            split: bool = True,
         ) -> tuple[dict[str, dict[str, int]], bool]:
-            parts = self.facet_threads if matches >= self.facet_parallel_from else 1
-            hints = None
-            if all_exact and size == FACET_LIMIT and matches >= self.facet_hint_share * everything:
-                hints = self._facet_hints(all_counts)
+            parts = self.facet_threads if split and matches >= self.facet_parallel_from else 1
+            wide = cardinality
+            if hints is None and size == FACET_LIMIT and all_exact:
+                if matches >= self.facet_hint_share * everything:
+                    hints = self._facet_hints(all_counts)
+            elif hints is not None:  # a hinted facet makes only its hinted values' buckets
+                wide = {n: len(hints[n][0]) if n in hints else c for n, c in cardinality.items()}
             return _tantivy.count_facets(
-                searcher,
-                query,
-                size,
-                cardinality,
-                parts=parts,
-                run=self._run_side_by_side,
-                hints=hints,
+                searcher, query, size, wide, parts=parts, run=self._run_side_by_side, hints=hints
             )
 
         if total <= everything // 2 or not all_exact:
             return count(tq, total)[0]
         # The complement costs its documents (asking for every value makes each one
-        # ≈1.5× dearer) plus a pass over every facet value in Python (one value ≈ 3
-        # documents), measured at 100k and 1M; count directly when that is more.
-        values = sum(len(v) for v in all_counts.values())
+        # ≈1.5× dearer) plus a pass over the facet values it counts in Python (one value
+        # ≈ 3 documents): every value of the narrow facets, the archive's most frequent
+        # of the wide ones; count directly when that is more.
+        hints = self._facet_hints(all_counts)
+        values = sum(
+            len(hints[name][0]) if name in hints else len(counts)
+            for name, counts in all_counts.items()
+        )
         if 1.5 * (everything - total) + self.facet_value_cost * values >= total:
             return count(tq, total)[0]
-        rest, rest_exact = count(_tantivy.complement(tq), everything - total, _tantivy.ALL_VALUES)
+        # One pass: finding the complement walks the whole archive, each pass again.
+        rest, rest_exact = count(
+            _tantivy.complement(tq), everything - total, _tantivy.ALL_VALUES, hints, split=False
+        )
         if not rest_exact:
             return count(tq, total)[0]
         out: dict[str, dict[str, int]] = {}
         for name, counts in all_counts.items():
             minus = rest.get(name, {})
-            out[name] = {v: c - minus.get(v, 0) for v, c in counts.items() if c > minus.get(v, 0)}
+            keys = hints[name][0] if name in hints else counts
+            out[name] = {
+                v: counts[v] - minus.get(v, 0) for v in keys if counts[v] > minus.get(v, 0)
+            }
+            if name in hints:
+                # Any value not hinted matches at most its archive count, the bound: the
+                # hinted ones hold the top only when the top's last count is above it.
+                bound = hints[name][1]
+                ranked = sorted(out[name].values(), reverse=True)
+                if bound and (len(ranked) < FACET_LIMIT or ranked[FACET_LIMIT - 1] <= bound):
+                    return count(tq, total)[0]
         return out
 
     def _facet_hints(self, all_counts: dict[str, dict[str, int]]) -> _tantivy.Hints:
