@@ -445,7 +445,7 @@ def test_facets_from_the_archive_s_top_values_equal_the_reference(
     complements: list[object] = []
     with LocalStore(tmp_path / "a") as store:
         load_samples(store)
-        store.facet_hint_share = 0.0
+        store.facet_hint_margin = 0.0
         store.facet_hint_values = hint_values
         if complement:  # queries matching over half: everything − complement
             store.facet_value_cost = 0

@@ -76,10 +76,12 @@ class LocalStore(Store):
     #: aggregation is cheaper than the second pass over the query and the hand-off.
     facet_parallel_from = 20_000
     facet_threads = 2
-    #: A count over at least this share of the archive takes its wide facets' top values
-    #: from among the whole archive's ``facet_hint_values`` most frequent (one pass,
-    #: exact when they hold the top; see ``_tantivy.count_facets``).
-    facet_hint_share = 0.05
+    #: A count takes a wide facet's top values from among the whole archive's
+    #: ``facet_hint_values`` most frequent (one pass, exact when they hold the top; see
+    #: ``_tantivy.count_facets``) when it matches a large enough share of the archive for
+    #: that to be likely: ``facet_hint_margin`` × (the archive count of the first value
+    #: left out) / (the archive count of the last value shown).
+    facet_hint_margin = 1.5
     facet_hint_values = 4 * FACET_LIMIT
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
@@ -103,7 +105,7 @@ class LocalStore(Store):
         #: The records generation a full rebuild at open brought the index to.
         self._rebuilt_at: int | None = None
         self._pool: ThreadPoolExecutor | None = None
-        self._hint_cache: tuple[object, _tantivy.Hints] | None = None
+        self._hint_cache: tuple[object, dict[str, tuple[list[str], int, float]]] | None = None
         self._index = self._open_index()
         self.repaired = self._catch_up()
 
@@ -479,8 +481,7 @@ class LocalStore(Store):
             parts = self.facet_threads if split and matches >= self.facet_parallel_from else 1
             wide = cardinality
             if hints is None and size == FACET_LIMIT and all_exact:
-                if matches >= self.facet_hint_share * everything:
-                    hints = self._facet_hints(all_counts)
+                hints = self._facet_hints(all_counts, matches / everything)
             elif hints is not None:  # a hinted facet makes only its hinted values' buckets
                 wide = {n: len(hints[n][0]) if n in hints else c for n, c in cardinality.items()}
             return _tantivy.count_facets(
@@ -522,20 +523,29 @@ class LocalStore(Store):
                     return count(tq, total)[0]
         return out
 
-    def _facet_hints(self, all_counts: dict[str, dict[str, int]]) -> _tantivy.Hints:
+    def _facet_hints(
+        self, all_counts: dict[str, dict[str, int]], share: float | None = None
+    ) -> _tantivy.Hints:
         """The whole archive's most frequent values of each facet too wide to be counted
-        whole cheaply, and the archive count of the next value (cached with the counts)."""
+        whole cheaply, and the archive count of the next value (cached with the counts);
+        with ``share`` (of the archive matched), only for the facets where they likely
+        hold the top values (``facet_hint_margin``)."""
         if self._hint_cache is None or self._hint_cache[0] is not all_counts:
-            hints: dict[str, tuple[list[str], int]] = {}
+            hints: dict[str, tuple[list[str], int, float]] = {}
             for name, counts in all_counts.items():
                 if len(counts) <= _tantivy.FAST_SEGMENT_SIZE:
                     continue  # no segment can leave one of its values out
-                ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-                top = ranked[: self.facet_hint_values]
-                bound = ranked[len(top)][1] if len(ranked) > len(top) else 0
-                hints[name] = ([value for value, _ in top], bound)
+                ranked = sorted(counts.values(), reverse=True)
+                top = sorted(counts, key=lambda v: -counts[v])[: self.facet_hint_values]
+                bound = ranked[len(top)] if len(ranked) > len(top) else 0
+                last_shown = ranked[min(FACET_LIMIT, len(ranked)) - 1]
+                hints[name] = (top, bound, bound / last_shown if last_shown else 1.0)
             self._hint_cache = (all_counts, hints)
-        return self._hint_cache[1]
+        return {
+            name: (top, bound)
+            for name, (top, bound, needed) in self._hint_cache[1].items()
+            if share is None or share >= self.facet_hint_margin * needed
+        }
 
     def _all_facets(self, searcher: tantivy.Searcher) -> tuple[dict[str, dict[str, int]], bool]:
         """The whole archive's facet counts and whether they are complete (cached)."""
