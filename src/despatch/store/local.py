@@ -494,7 +494,7 @@ class LocalStore(Store):
         # ≈1.5× dearer) plus a pass over the facet values it counts in Python (one value
         # ≈ 3 documents): every value of the narrow facets, the archive's most frequent
         # of the wide ones; count directly when that is more.
-        hints = self._facet_hints(all_counts)
+        hints = self._facet_hints(all_counts, total / everything)
         values = sum(
             len(hints[name][0]) if name in hints else len(counts)
             for name, counts in all_counts.items()
