@@ -498,7 +498,9 @@ def _aggregate(
     for name, (keys, ceiling) in check.items():
         found = recount.get(name, {})
         ranked = sorted(found.values(), reverse=True)
-        if len(found) == len(keys) and ranked[min(size, len(ranked)) - 1] > ceiling:
+        # (With an error bound some segment had more values than it reported, so there
+        # are ``wanted`` ≥ ``size`` candidates; fewer would leave values out unseen.)
+        if len(found) == len(keys) >= size and ranked[size - 1] > ceiling:
             out[name] = found
             continue
         result = _request(searcher, query, {name: facet_aggregation(size, ALL_VALUES)[name]})
