@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ import pytest
 from despatch.archive import Archive
 from despatch.errors import ConfigError
 from despatch.ingest import IngestError, IngestProgress, find_sources, ingest
+from despatch.model import Document
+from despatch.store.base import Outcome
 from despatch.store.local import LocalStore
 from despatch.store.memory import MemoryStore
 from tests.conftest import ROOT, SAMPLES, SEED, TEI_V19, TEI_V30
@@ -229,6 +232,39 @@ def test_archive_is_exported() -> None:
 
     assert "Archive" in despatch.__all__
     assert despatch.Archive is Archive
+
+
+class _RefusingStore(MemoryStore):
+    """A store that refuses one document of a batch and keeps the others, as PostgreSQL can."""
+
+    def __init__(self, refuse: str) -> None:
+        super().__init__()
+        self.refuse = refuse
+        self._why: dict[str, str] = {}
+
+    def put(self, documents: Iterable[Document]) -> list[Outcome]:
+        docs = list(documents)
+        self._why = {d.id: "the value is refused" for d in docs if d.id == self.refuse}
+        kept = super().put([d for d in docs if d.id != self.refuse])
+        it = iter(kept)
+        return [Outcome.FAILED if d.id == self.refuse else next(it) for d in docs]
+
+    def refusals(self) -> dict[str, str]:
+        return dict(self._why)
+
+
+def test_a_document_the_store_refuses_is_a_failure_with_its_reason(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    write_corpus(corpus, 4)
+    store = _RefusingStore("test1/d3")
+    report = ingest(store, [corpus], workers=1)
+    assert (report.added, report.unchanged, report.failed) == (3, 0, 1)
+    (failure,) = report.failures
+    assert failure.document == "test1/d3"
+    assert Path(failure.path).name == "d0003.txt"
+    assert failure.reason == "the value is refused"
+    with pytest.raises(IngestError, match=r"d0003.txt.*the value is refused.*--strict"):
+        ingest(_RefusingStore("test1/d3"), [corpus], workers=1, strict=True)
 
 
 def test_any_store_receives_whole_records() -> None:

@@ -142,8 +142,10 @@ class IngestReport:
             self.updated += 1
         elif outcome == Outcome.SUPERSEDED:
             self.superseded += 1
-        else:
+        elif outcome == Outcome.UNCHANGED:
             self.unchanged += 1
+        else:  # a refused document is a failure, with its reason, not a count
+            raise ValueError(f"not a stored outcome: {outcome}")
 
 
 class IngestError(ReadError):
@@ -533,20 +535,28 @@ def ingest(
             from despatch.resolution import prepare_rows
 
             pending[:] = prepare_rows(lookup, pending)
+        outcomes: list[Outcome | None]
         try:
-            outcomes = _store_rows(store, pending)
+            outcomes = list(_store_rows(store, pending))
+            refusals = store.refusals()
         except DespatchError:
             raise
         except Exception:
             # Store them one by one so one bad document cannot sink its batch.
-            outcomes = []
+            outcomes, refusals = [], {}
             for row, path in zip(pending, pending_paths, strict=True):
                 try:
                     outcomes.extend(_store_rows(store, [row]))
+                    refusals.update(store.refusals())
                 except Exception as exc:
+                    outcomes.append(None)
                     _fail(report, IngestFailure(path, _reason(exc), row.doc_id), strict)
-        for outcome in outcomes:
-            report.count(outcome)
+        for row, path, outcome in zip(pending, pending_paths, outcomes, strict=True):
+            if outcome is Outcome.FAILED:
+                reason = refusals.get(row.doc_id, "the archive refused the record")
+                _fail(report, IngestFailure(path, reason, row.doc_id), strict)
+            elif outcome is not None:
+                report.count(outcome)
         pending.clear()
         pending_paths.clear()
 

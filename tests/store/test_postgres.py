@@ -490,6 +490,12 @@ def test_a_record_postgres_refuses_fails_alone(store: PostgresStore) -> None:
     outcomes = store.put([*good[:2], bad, *good[2:]])
     assert outcomes == [Outcome.ADDED] * 2 + [Outcome.FAILED] + [Outcome.ADDED] * 3
     assert store.stats().documents == 5
+    why = store.refusals()
+    assert list(why) == ["v/bad"]
+    assert why["v/bad"].startswith("PostgreSQL refused the record: ")
+    assert "\\u0000 cannot be converted to text" in why["v/bad"]  # the server's detail
+    assert store.put(good) == [Outcome.UNCHANGED] * 5
+    assert store.refusals() == {}
 
 
 _CHILD = """

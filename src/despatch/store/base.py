@@ -110,6 +110,15 @@ class Store(ABC):
     def put(self, documents: Iterable[Document]) -> list[Outcome]:
         """Store documents in one transaction; same content hash means ``UNCHANGED``."""
 
+    def refusals(self) -> dict[str, str]:
+        """Why the last ``put`` refused the documents it marked ``FAILED``: id → reason.
+
+        A backend that can refuse one record of a batch and keep the others (PostgreSQL
+        rejects, say, a NUL byte in text) says why here, so an ingest can report the
+        document and the reason instead of a bare count.
+        """
+        return {}
+
     @abstractmethod
     def put_volume(self, volume: Volume) -> Outcome:
         """Store or replace a volume record (front matter, divisions, authority lists)."""

@@ -89,6 +89,14 @@ def mask_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
+def _server_says(exc: Exception) -> str:
+    """The server's message for an error, with its detail (which says which value)."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None) or str(exc).strip() or type(exc).__name__
+    detail = getattr(diag, "message_detail", None)
+    return f"{primary} ({detail.rstrip('.')})" if detail else primary
+
+
 def _import_psycopg() -> Any:
     try:
         import psycopg
@@ -120,6 +128,7 @@ class PostgresStore(Store):
         self.url = url
         self.where = mask_url(url)
         self.rank_window = rank_window
+        self._refusals: dict[str, str] = {}
         self._psycopg = psycopg
         self._lock = threading.RLock()  # the writing connection
         self._local = threading.local()  # the reading connection a thread holds, if any
@@ -173,11 +182,13 @@ class PostgresStore(Store):
         if not docs:
             return []
         prepared: list[tuple[Document, str, tuple[object, ...]] | None] = []
+        self._refusals = {}
         for doc in docs:
             try:
                 digest = content_hash(doc)
                 prepared.append((doc, digest, _pg_sql.document_row(doc, doc.to_json(), digest)))
-            except Exception:  # a record that cannot become a row fails alone
+            except Exception as exc:  # a record that cannot become a row fails alone
+                self._refusals[doc.id] = f"the record cannot be made into a row: {exc}"
                 prepared.append(None)
         with self._lock:
             try:
@@ -241,9 +252,13 @@ class PostgresStore(Store):
             try:
                 with self._conn.transaction():
                     self._write_rows([(doc, row)])
-            except psycopg.DataError:
+            except psycopg.DataError as exc:
                 failed.add(doc.id)
+                self._refusals[doc.id] = f"PostgreSQL refused the record: {_server_says(exc)}"
         return failed
+
+    def refusals(self) -> dict[str, str]:
+        return dict(self._refusals)
 
     def _write_rows(self, writes: Sequence[tuple[Document, tuple[object, ...]]]) -> None:
         with self._conn.cursor() as cur:
