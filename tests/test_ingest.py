@@ -188,6 +188,70 @@ _CHILD = textwrap.dedent(
 )
 
 
+_KILLED_WITH_A_POOL = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    import despatch.ingest as ingest_module
+    from despatch.store.memory import MemoryStore
+
+    ingest_module._TASK_FILES = 1  # one task per file: the pool runs
+
+    def descendants(root):
+        children = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                children.setdefault(ppid, []).append(int(entry.name))
+        out, todo = [], [root]
+        while todo:
+            for pid in children.get(todo.pop(), []):
+                out.append(pid)
+                todo.append(pid)
+        return out
+
+    def progress(p):
+        if p.files_done >= 3:
+            Path(sys.argv[2]).write_text(" ".join(map(str, descendants(os.getpid()))))
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    ingest_module.ingest(MemoryStore(), [sys.argv[1]], workers=2, batch=5, progress=progress)
+    """
+)
+
+
+def test_the_workers_of_a_killed_ingest_end_too(tmp_path: Path) -> None:
+    import time
+
+    write_corpus(tmp_path / "c", 40)
+    pids_file = tmp_path / "pids"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_WITH_A_POOL, str(tmp_path / "c"), str(pids_file)],
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    pids = [int(p) for p in pids_file.read_text().split()]
+    assert len(pids) >= 3  # the fork server and the two workers
+
+    def alive(pid: int) -> bool:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.monotonic() + 15
+    while any(alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p for p in pids if alive(p)] == []
+
+
 def test_crash_mid_ingest_then_rerun_completes(tmp_path: Path) -> None:
     write_corpus(tmp_path / "c", 120)
     archive = tmp_path / "archive"

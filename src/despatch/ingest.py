@@ -50,6 +50,7 @@ import pickle
 import re
 import shutil
 import tempfile
+import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -462,7 +463,10 @@ def _parsed_stream(
     # with enrichment, the global matcher too (``enrich/_preload.py``).
     context.set_forkserver_preload(_PRELOAD + (["despatch.enrich._preload"] if enrich else []))
     executor: Executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_tune_gc
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
     )
     sweep_spools()
     spool = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-")
@@ -608,9 +612,43 @@ def _fail(report: IngestReport, failure: IngestFailure, strict: bool) -> None:
 _GC_THRESHOLDS = (50_000, 20, 100)
 
 
-def _tune_gc() -> None:
-    """Set the ingest thresholds in a parsing worker (the pool's initializer)."""
+def _start_worker(owner: int) -> None:
+    """The pool's initializer: the ingest's collector thresholds, and a watch on ``owner``."""
     gc.set_threshold(*_GC_THRESHOLDS)
+    threading.Thread(
+        target=_exit_without, args=(owner,), name="despatch-owner-watch", daemon=True
+    ).start()
+
+
+#: How often a parsing worker checks that the ingest it works for is still there (s).
+OWNER_POLL_SECONDS = 1.0
+
+
+def _exit_without(owner: int) -> None:
+    """End this worker once the ingest process ``owner`` is gone.
+
+    A worker's queues are pipes that the other workers (and the fork server) also hold
+    open, so when the ingest is killed (``kill``, ``kill -9``, an out-of-memory kill) no
+    worker ever reads end-of-file: without this watch they would wait for work forever.
+    """
+    while not _is_gone(owner):
+        time.sleep(OWNER_POLL_SECONDS)
+    os._exit(1)
+
+
+def _is_gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie, dead but not yet reaped, has too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, and someone else's
+        return False
+    try:  # a zombie still answers kill(pid, 0); on Linux its state says what it is
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[:1] in (["Z"], ["X"])
 
 
 @contextlib.contextmanager
