@@ -115,13 +115,34 @@ def _relink(
         report.checked += 1
         if p.source not in sources and _resolves(p, lookup):
             sources[p.source] = None
-    for chunk in _chunks(list(sources), BATCH):
+    _store_resolved(store, lookup, list(sources), report)
+
+
+def _store_resolved(
+    store: Store,
+    lookup: ReferenceLookup,
+    doc_ids: Sequence[str],
+    report: ResolveReport,
+    *,
+    vanished_ok: bool = True,
+    count_read: ReportWithIndexed | None = None,
+) -> None:
+    """Resolve the references of ``doc_ids`` again; store those that changed, in batches.
+
+    A document gone since its id was read is passed over when ``vanished_ok``; each
+    document read counts as indexed in ``count_read`` (the full pass without a link index).
+    """
+    for chunk in _chunks(doc_ids, BATCH):
         changed: list[Document] = []
         for doc_id in chunk:
             try:
                 doc = store.get(doc_id)
             except NotFound:
+                if not vanished_ok:
+                    raise
                 continue
+            if count_read is not None:
+                count_read.indexed += 1
             new = resolve_references(doc, lookup)
             if new is not doc:
                 report.references += _count_new(doc, new)
@@ -170,18 +191,9 @@ def resolve_archive(store: Store) -> ReportWithIndexed:
             lookup.clear_dirty(keys)
     else:
         hits, _ = store.scan("", cap=store.stats().documents + 1)
-        for chunk in _chunks([h.id for h in hits], BATCH):
-            changed = []
-            for doc_id in chunk:
-                doc = store.get(doc_id)
-                report.indexed += 1
-                new = resolve_references(doc, lookup)
-                if new is not doc:
-                    report.references += _count_new(doc, new)
-                    changed.append(new)
-            if changed:
-                store.put(changed)
-                report.documents += len(changed)
+        _store_resolved(
+            store, lookup, [h.id for h in hits], report, vanished_ok=False, count_read=report
+        )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -6,13 +6,8 @@ import re
 from datetime import date
 
 from despatch.model import Reference
+from despatch.readers.dates import MONTHS
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9, "october": 10, "oct": 10, "november": 11,
-    "nov": 11, "december": 12, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.)"
@@ -117,4 +112,4 @@ def _ref(
     return Reference(**values)
 
 
-__all__ = ["MONTHS", "file_date", "resolve_date"]
+__all__ = ["file_date", "resolve_date"]

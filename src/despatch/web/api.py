@@ -20,7 +20,6 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from despatch.cite import format_citation
-from despatch.errors import NotFound
 from despatch.model import AuthorityEntry, Document, Reference, Volume
 from despatch.store.base import (
     ArchiveStats,
@@ -165,24 +164,6 @@ def citation_text(doc: Document, style: str, *, volume: Volume | None = None) ->
     return format_citation(doc, style, volume=volume)
 
 
-def authority_entry(store: Store, key: str, volume: str | None) -> AuthorityEntry:
-    """A person, term or place by the key its spans carry; raises ``NotFound``.
-
-    Keys from a volume's front matter (``p_KNS1``) are the archive's; the keys that
-    enrichment gives from despatch's own tables (``people:107516``, ``place:Taiwan``,
-    ``term:NSC``) are looked up in those tables.
-    """
-    try:
-        return store.authority(key, volume=volume)
-    except NotFound:
-        from despatch.enrich.authority import default_authority
-
-        entry = default_authority().entry(key, volume=volume)
-        if entry is None:
-            raise
-        return entry
-
-
 def person_query(entry: AuthorityEntry) -> str:
     """The search that finds documents naming an authority entry.
 
@@ -320,7 +301,7 @@ def person(
 ) -> PersonDetail:
     """An authority entry (``p_KNS1``) and the documents that name it, by date."""
     store = store_of(request)
-    entry = authority_entry(store, key, volume)
+    entry = store.entity(key, volume=volume)
     query, res = person_documents(store, entry, limit=limit, offset=offset)
     return PersonDetail(entry=entry, query=query, total=res.total, documents=res.hits)
 
@@ -478,7 +459,6 @@ async def ingest(
 
 __all__ = [
     "CITATION_FORMATS",
-    "authority_entry",
     "ingest_router",
     "person_documents",
     "router",

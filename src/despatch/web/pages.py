@@ -24,7 +24,6 @@ from despatch.store.base import FACET_FIELDS, FacetValue, SearchResults, Store
 from despatch.web import charts
 from despatch.web.api import (
     CITATION_FORMATS,
-    authority_entry,
     citation_text,
     person_documents,
     volumes_of,
@@ -422,7 +421,7 @@ def person_page(
 ) -> Response:
     """A person or term: identity, and the documents that name them by date."""
     store = _store(request)
-    entry = authority_entry(store, key, volume)
+    entry = store.entity(key, volume=volume)
     size = 50
     query, res = person_documents(
         store, entry, limit=size, offset=min((page - 1) * size, MAX_PAGE_OFFSET)
