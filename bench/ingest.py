@@ -97,7 +97,7 @@ def _row(name: str, m: Measurement, docs: int, size: int) -> str:
     return (
         f"| {name} | {docs:,} | {m.seconds:,.1f} | {docs / m.seconds:,.0f} | "
         f"{size / 1e6 / m.seconds:,.1f} | {m.cpu_s:,.1f} | {m.peak_tree_mb:,.0f} | "
-        f"{m.peak_anon_mb:,.0f} | "
+        f"{m.peak_anon_mb:,.0f} | {m.peak_pss_mb:,.0f} | {m.peak_pss_anon_mb:,.0f} | "
         f"{m.max_rss_mb:,.0f} | {m.load_before:.1f} |"
     )
 
@@ -202,10 +202,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         "| run | documents | wall s | docs/s | MB/s | CPU s | peak RSS, process tree (MB) "
-        "| of it anonymous (MB) "
+        "| of it anonymous (MB) | peak PSS, process tree (MB) | of it anonymous (MB) "
         "| max RSS, one process (MB) | load avg at start |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     if args.breakdown:
         print(f"\nbreakdown (one core, in process): {result['breakdown']}")

@@ -7,6 +7,11 @@ Peak memory is measured two ways, because an ingest may run a pool of worker pro
 * ``peak_anon_mb`` — the same sum counting only anonymous memory (heap, stacks), without
   the file-backed pages of memory-mapped files: tantivy maps its segment files, and
   those pages count as resident although the kernel can drop them at will;
+* ``peak_pss_mb`` / ``peak_pss_anon_mb`` — the same sums of proportional set size
+  (``/proc/PID/smaps_rollup``): a page shared by several processes of the tree (the
+  parsing workers are forked from one fork server and share what it loaded) counts once
+  in all, split between them, where the resident sums count it once per process. The
+  anonymous PSS is what the tree really holds in memory of its own;
 * ``max_rss_mb`` — ``ru_maxrss`` of the child's own resource usage (``os.wait4``): the peak
   of the largest single process among the child and the descendants it waited for.
 """
@@ -37,6 +42,8 @@ class Measurement:
     cpu_s: float  # CPU time of the whole process tree
     peak_tree_mb: float
     peak_anon_mb: float
+    peak_pss_mb: float
+    peak_pss_anon_mb: float
     processes: list[dict[str, Any]]  # the largest processes: pid, role, peak RSS / anon MB
     max_rss_mb: float
     stdout_tail: str
@@ -62,14 +69,31 @@ def _children() -> dict[int, list[int]]:
     return kids
 
 
-def tree_rss(pid: int, per: dict[int, list[int]] | None = None) -> tuple[int, int]:
+def _pss(pid: int) -> tuple[int, int]:
+    """Proportional set size and its anonymous part of one process, in bytes."""
+    pss = pss_anon = 0
+    with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+        for line in fh:
+            if line.startswith(b"Pss:"):
+                pss = int(line.split()[1]) * 1024
+            elif line.startswith(b"Pss_Anon:"):
+                pss_anon = int(line.split()[1]) * 1024
+    return pss, pss_anon
+
+
+def tree_rss(
+    pid: int, per: dict[int, list[int]] | None = None, pss: list[int] | None = None
+) -> tuple[int, int]:
     """Resident and anonymous-resident bytes of ``pid`` and all its descendants.
 
     ``per`` collects each process's peak ``[rss, anon]`` and its latest own CPU time
-    (``utime + stime`` in clock ticks) by pid.
+    (``utime + stime`` in clock ticks) by pid; ``pss``, when given, gets the tree's
+    ``[pss, pss_anon]`` sums.
     """
     kids = _children()
     total = anon = 0
+    if pss is not None:
+        pss[:] = [0, 0]
     stack = [pid]
     while stack:
         p = stack.pop()
@@ -81,6 +105,10 @@ def tree_rss(pid: int, per: dict[int, list[int]] | None = None) -> tuple[int, in
             anon_p = (int(fields[1]) - int(fields[2])) * _PAGE
             total += rss_p
             anon += anon_p
+            if pss is not None:
+                p_pss, p_anon = _pss(p)
+                pss[0] += p_pss
+                pss[1] += p_anon
             if per is not None:
                 peak = per.setdefault(p, [0, 0, 0])
                 peak[0] = max(peak[0], rss_p)
@@ -111,15 +139,18 @@ def run_measured(
     t0 = time.perf_counter()
     try:
         proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=out, stderr=err)
-        peak = peak_anon = 0
+        peak = peak_anon = peak_pss = peak_pss_anon = 0
         per: dict[int, list[int]] = {}
+        pss = [0, 0]
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            rss, anon = tree_rss(proc.pid, per)
+            rss, anon = tree_rss(proc.pid, per, pss)
             peak = max(peak, rss)
             peak_anon = max(peak_anon, anon)
+            peak_pss = max(peak_pss, pss[0])
+            peak_pss_anon = max(peak_pss_anon, pss[1])
             time.sleep(interval)
         seconds = time.perf_counter() - t0
         returncode = proc.returncode = os.waitstatus_to_exitcode(status)
@@ -147,6 +178,8 @@ def run_measured(
         cpu_s=max(sampled_cpu, usage.ru_utime + usage.ru_stime),
         peak_tree_mb=peak / 2**20,
         peak_anon_mb=peak_anon / 2**20,
+        peak_pss_mb=peak_pss / 2**20,
+        peak_pss_anon_mb=peak_pss_anon / 2**20,
         processes=[
             {
                 "pid": p,

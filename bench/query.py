@@ -19,7 +19,12 @@ prefix expansion, compiled outside the timing) given straight to
 tantivy's plain request, in one thread) — no query parsing, no SQLite, no snippets, no
 response models. The store counts the same facets exactly (a second pass where tantivy
 reports an error bound; everything − complement for queries matching most of the archive)
-and splits large counts over two threads, so its wall time can be below raw's.
+and splits large counts over two threads, so its wall time can be below raw's — except
+over 100,000 matches, where by default it estimates them from a fixed hash sample of
+about 20,000 matches. So each query with facets is also timed through
+``Store.search(…, exact_facets=True)`` ("store, exact facets"), and for every query the
+store estimated, the warm-up pass compares the estimate with the exact counts (relative
+error of each facet's top 10 values, and how many of the top 10 it got right).
 One warm-up pass, then ``--passes`` measured passes, each
 query timed alone: wall time (``time.perf_counter``) and the process's CPU time
 (``time.process_time``, all threads), which shows what a query costs when other programs
@@ -259,30 +264,41 @@ def run(archive: Path, queries: list[BenchQuery], passes: int) -> dict[str, Any]
         if queries[i].facets:
             searcher.aggregate(compiled[i], agg)
 
-    store_ms: dict[int, list[float]] = {i: [] for i in range(len(queries))}
-    raw_ms: dict[int, list[float]] = {i: [] for i in range(len(queries))}
-    store_cpu: dict[int, list[float]] = {i: [] for i in range(len(queries))}
-    raw_cpu: dict[int, list[float]] = {i: [] for i in range(len(queries))}
+    # 0: the store as it answers (facets over very large results estimated from a
+    # sample), 1: raw tantivy, 2: the store with exact facets (only queries with facets).
+    names = ("store", "raw", "store_exact")
+    wall: dict[str, dict[int, list[float]]] = {
+        n: {i: [] for i in range(len(queries))} for n in names
+    }
+    cpu_ms: dict[str, dict[int, list[float]]] = {
+        n: {i: [] for i in range(len(queries))} for n in names
+    }
+    estimates: list[dict[str, Any]] = []
     for p in range(passes + 1):  # pass 0 warms the caches and is not counted
         for i, q in enumerate(queries):
-            order = (0, 1) if (i + p) % 2 else (1, 0)
-            for which in order:
+            order = [0, 1, 2] if q.facets else [0, 1]
+            shift = (i + p) % len(order)
+            for which in order[shift:] + order[:shift]:
                 c0 = time.process_time()
                 t0 = time.perf_counter()
-                if which == 0:
-                    res = store.search(q.text, limit=10, facets=q.facets)
-                else:
+                if which == 1:
                     raw(i)
+                else:
+                    res = store.search(q.text, limit=10, facets=q.facets, exact_facets=which == 2)
                 el = (time.perf_counter() - t0) * 1000
                 cpu = (time.process_time() - c0) * 1000
                 if p == 0:
                     if which == 0:
                         totals.append(res.total)
+                        if res.facets_sample is not None:
+                            exact = store.search(q.text, limit=0, facets=True, exact_facets=True)
+                            estimates.append(_estimate_error(q.text, res, exact))
                     continue
-                (store_ms if which == 0 else raw_ms)[i].append(el)
-                (store_cpu if which == 0 else raw_cpu)[i].append(cpu)
+                wall[names[which]][i].append(el)
+                cpu_ms[names[which]][i].append(cpu)
     docs = store._index.searcher().num_docs
     store.close()
+    store_ms, raw_ms = wall["store"], wall["raw"]
 
     def pick(d: dict[int, list[float]], cond: Any) -> list[float]:
         return [v for i, vs in d.items() if cond(queries[i]) for v in vs]
@@ -298,10 +314,8 @@ def run(archive: Path, queries: list[BenchQuery], passes: int) -> dict[str, Any]
     ]
     for name, cond in groups:
         out["classes"][name] = {
-            "store": _summary(pick(store_ms, cond)),
-            "raw": _summary(pick(raw_ms, cond)),
-            "store_cpu": _summary(pick(store_cpu, cond)),
-            "raw_cpu": _summary(pick(raw_cpu, cond)),
+            **{n: _summary(pick(wall[n], cond)) for n in names},
+            **{f"{n}_cpu": _summary(pick(cpu_ms[n], cond)) for n in names},
         }
     out["matches"] = {
         "median_total": statistics.median(totals) if totals else 0,
@@ -315,10 +329,54 @@ def run(archive: Path, queries: list[BenchQuery], passes: int) -> dict[str, Any]
             "total": totals[i],
             "store_ms": round(statistics.median(store_ms[i]), 2),
             "raw_ms": round(statistics.median(raw_ms[i]), 2),
+            "store_exact_ms": (
+                round(statistics.median(wall["store_exact"][i]), 2)
+                if wall["store_exact"][i]
+                else None
+            ),
         }
         for i in slow
     ]
+    out["estimated_facets"] = _estimates_summary(estimates)
     return out
+
+
+def _estimate_error(query: str, got: Any, exact: Any) -> dict[str, Any]:
+    """How far estimated facet counts are from the exact ones: over each facet's top 10
+    exact values, the relative error of each count (a value the estimate misses counts
+    as 100%) and how many of the estimate's top 10 are the exact top 10."""
+    errors: list[float] = []
+    overlap: list[float] = []
+    for name, values in exact.facets.items():
+        top = values[:10]
+        if not top:
+            continue
+        have = {v.value: v.count for v in got.facets.get(name, [])}
+        errors += [abs(have.get(v.value, 0) - v.count) / v.count for v in top]
+        shown = {v.value for v in got.facets.get(name, [])[: len(top)]}
+        overlap.append(len(shown & {v.value for v in top}) / len(top))
+    return {
+        "query": query,
+        "total": got.total,
+        "sample": got.facets_sample,
+        "median_error": statistics.median(errors),
+        "max_error": max(errors),
+        "top10_overlap": statistics.fmean(overlap),
+    }
+
+
+def _estimates_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    if not rows:
+        return {"queries": 0}
+    return {
+        "queries": len(rows),
+        "median_sample": statistics.median(r["sample"] for r in rows),
+        "median_error": round(statistics.median(r["median_error"] for r in rows), 4),
+        "p95_error": round(_pct([r["median_error"] for r in rows], 95), 4),
+        "worst_max_error": round(max(r["max_error"] for r in rows), 4),
+        "mean_top10_overlap": round(statistics.fmean(r["top10_overlap"] for r in rows), 4),
+        "rows": rows,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -360,33 +418,43 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.passes} passes; {result['machine']}; load average at the end "
         f"{result['loadavg_end'][0]:.2f}"
     )
-    for title, a, b in (
-        ("wall time", "store", "raw"),
-        ("CPU time of the process", "store_cpu", "raw_cpu"),
+    for title, a, b, x in (
+        ("wall time", "store", "raw", "store_exact"),
+        ("CPU time of the process", "store_cpu", "raw_cpu", "store_exact_cpu"),
     ):
         print(f"\n{title}, ms:")
         print(
             "| class | n | Store.search p50 / p95 / p99 | raw tantivy p50 / p95 / p99 |"
-            " ratio p50 / p95 |"
+            " ratio p50 / p95 | exact facets p50 / p95 / p99 |"
         )
-        print("| --- | ---: | ---: | ---: | ---: |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, c in result["classes"].items():
-            s, r = c[a], c[b]
+            s, r, e = c[a], c[b], c[x]
             ratio = (
                 f"{s['p50'] / r['p50']:.1f}× / {s['p95'] / r['p95']:.1f}×"
                 if r["p50"] and r["p95"]
                 else "–"
             )
+            exact = f"{e['p50']:.2f} / {e['p95']:.2f} / {e['p99']:.2f}" if e["n"] else "–"
             print(
                 f"| {name} | {s['n']} | {s['p50']:.2f} / {s['p95']:.2f} / {s['p99']:.2f} | "
-                f"{r['p50']:.2f} / {r['p95']:.2f} / {r['p99']:.2f} | {ratio} |"
+                f"{r['p50']:.2f} / {r['p95']:.2f} / {r['p99']:.2f} | {ratio} | {exact} |"
             )
     print(f"\nmatches: {result['matches']}")
     print("slowest (median of passes):")
     for s in result["slowest"]:
         print(
-            f"  {s['store_ms']:8.2f} ms (raw {s['raw_ms']:.2f})  {s['total']:>7} hits  "
+            f"  {s['store_ms']:8.2f} ms (raw {s['raw_ms']:.2f}, exact facets "
+            f"{s['store_exact_ms'] or 0:.2f})  {s['total']:>7} hits  "
             f"{'[facets] ' if s['facets'] else ''}{s['query']}"
+        )
+    est = result["estimated_facets"]
+    if est["queries"]:
+        print(
+            f"estimated facets: {est['queries']} queries, median sample {est['median_sample']:,} "
+            f"matches; relative error of the top-10 counts: median {est['median_error']:.2%}, "
+            f"p95 {est['p95_error']:.2%}, worst single count {est['worst_max_error']:.2%}; "
+            f"top 10 right: {est['mean_top10_overlap']:.1%} on average"
         )
     return 0
 

@@ -64,9 +64,20 @@ class Archive:
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
+        exact_facets: bool = False,
     ) -> SearchResults:
-        """Search with the query language; raises ``QuerySyntaxError`` on bad queries."""
-        return self.store.search(query, limit=limit, offset=offset, sort=sort, facets=facets)
+        """Search with the query language; raises ``QuerySyntaxError`` on bad queries.
+
+        Facet counts over very large result sets may be estimates from a sample
+        (``SearchResults.facets_sample``); ``exact_facets`` counts every match."""
+        return self.store.search(
+            query,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            facets=facets,
+            exact_facets=exact_facets,
+        )
 
     def get(self, doc_id: str) -> Document:
         """The document ``doc_id``; raises ``NotFound``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,3 +171,27 @@ def test_reindex_and_check(filled: str) -> None:
     bad = runner.invoke(app, ["--archive", filled, "check", "--integrity"])
     assert bad.exit_code == 1
     assert "frus1958-60v19/d105: the stored record does not load" in bad.output
+
+
+def test_search_facets_estimated_are_marked_and_exact_on_request(
+    filled: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from despatch.store.local import LocalStore
+
+    monkeypatch.setattr(LocalStore, "facet_estimate_from", 20)
+    monkeypatch.setattr(LocalStore, "facet_sample_matches", 5)
+    query = "NOT volume:frus1958-60v19"  # 35 of the 46 documents
+    result = runner.invoke(app, ["--archive", filled, "search", query, "--facets", "-n", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Facet counts estimated from" in result.output and "--exact-facets" in result.output
+    assert re.search(r"volume: frus[\w-]+ \(≈[\d,]+\)", result.output), result.output
+    exact = runner.invoke(app, ["--archive", filled, "search", query, "--exact-facets", "-n", "1"])
+    assert exact.exit_code == 0, exact.output
+    assert "estimated" not in exact.output and "≈" not in exact.output
+    assert "volume: frus1901China (21), frus1964-68v30 (14)" in exact.output
+    data = json.loads(
+        runner.invoke(
+            app, ["--archive", filled, "search", query, "--facets", "-f", "json", "-n", "0"]
+        ).output
+    )
+    assert 0 < data["facets_sample"] < data["total"]

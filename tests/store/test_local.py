@@ -463,3 +463,84 @@ def _counting(function: Any, calls: list[object]) -> Any:
         return function(*args)
 
     return wrapper
+
+
+# --- estimated facets over very large result sets ---------------------------------------
+
+
+def test_sample_buckets_are_even_and_the_sample_query_finds_exactly_them(tmp_path: Path) -> None:
+    from collections import Counter
+
+    buckets = Counter(tq.sample_bucket(f"frus1958-60v{n % 30}/d{n}") for n in range(64_000))
+    assert set(buckets) == set(range(tq.SAMPLE_BUCKETS))
+    assert all(900 <= n <= 1100 for n in buckets.values()), buckets  # 1,000 each ± 10%
+    docs = [_doc(n, "alpha") for n in range(400)]
+    with LocalStore(tmp_path / "a") as store:
+        store.put(docs)
+        searcher = store._index.searcher()
+        for k in (1, 5, 32, 63):
+            found = searcher.search(tq.sample_query(store._schema, k), limit=400, count=True)
+            keys = searcher.fast_field_values("key", [addr for _, addr in found.hits])
+            marks = ",".join("?" * len(keys))
+            rows = store.db.execute(f"SELECT id FROM documents WHERE key IN ({marks})", keys)
+            ids = {r[0] for r in rows}
+            assert ids == {d.id for d in docs if tq.sample_bucket(d.id) < k}, k
+
+
+def _estimation_archive(path: Path) -> LocalStore:
+    """3,000 documents with ``words``: volume v0–v4 in shares 40/25/15/12/8%, a sender in
+    1 of 3, ``common`` in every other one; and 500 documents of volume v9 without."""
+    shares = [0.40, 0.25, 0.15, 0.12, 0.08]
+    bounds = [sum(shares[: i + 1]) * 3000 for i in range(len(shares))]
+    docs = []
+    for n in range(3500):
+        volume = f"v{next((i for i, b in enumerate(bounds) if n < b), 9)}"
+        docs.append(
+            Document(
+                id=f"{volume}/d{n}",
+                volume=volume,
+                number=str(n),
+                title=f"Doc {n}",
+                text="other text" if n >= 3000 else "common words" if n % 2 else "rare words",
+                sender=[Party(name="Embassy in France", place="Paris")] if n % 3 == 0 else [],
+            )
+        )
+    store = LocalStore(path)
+    for i in range(0, len(docs), 500):
+        store.put(docs[i : i + 500])
+    return store
+
+
+def test_facets_over_large_results_are_estimated_from_a_fixed_sample(tmp_path: Path) -> None:
+    with _estimation_archive(tmp_path / "a") as store:
+        exact = store.search("words", facets=True, limit=0)
+        assert exact.facets_sample is None  # 3,000 matches: under the default threshold
+        store.facet_estimate_from = 1_000
+        store.facet_sample_matches = 600
+        got = store.search("words", facets=True, limit=3)
+        assert got.total == exact.total == 3000 and len(got.hits) == 3
+        assert got.facets_sample is not None and 300 <= got.facets_sample < 3000
+        assert got.facets_estimated
+        for name in ("volume", "sender", "type"):
+            want = {v.value: v.count for v in exact.facets[name]}
+            have = {v.value: v.count for v in got.facets[name]}
+            assert set(have) == set(want), name
+            for value, n in want.items():  # a sample of ~600: within 25% for these shares
+                assert abs(have[value] - n) <= 0.25 * n, (name, value, have[value], n)
+        # The same query gets the same sample: the estimates do not move between requests.
+        assert store.search("words", facets=True, limit=0).facets == got.facets
+        # Exact counts when asked for, and for results under the threshold.
+        forced = store.search("words", facets=True, limit=0, exact_facets=True)
+        assert forced.facets_sample is None and forced.facets == exact.facets
+        half = store.search("rare", facets=True, limit=0)  # 1,500 matches
+        assert half.facets_sample is not None
+        store.facet_estimate_from = 2_000
+        assert store.search("rare", facets=True, limit=0).facets_sample is None
+
+
+def test_no_estimate_when_the_sample_would_be_the_whole_archive(tmp_path: Path) -> None:
+    with _estimation_archive(tmp_path / "a") as store:
+        store.facet_estimate_from = 1_000
+        store.facet_sample_matches = 3_000  # every bucket needed: count exactly
+        got = store.search("words", facets=True, limit=0)
+        assert got.facets_sample is None

@@ -208,6 +208,7 @@ class _FailingStore(MemoryStore):
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
+        exact_facets: bool = False,
     ) -> SearchResults:
         raise self.exc
 

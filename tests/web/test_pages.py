@@ -376,3 +376,25 @@ def test_document_lists_the_people_it_names(seed_html: str) -> None:
     assert 'href="/persons/p_KNS1?volume=frus1958-60v19"' in panel
     assert "Khrushchev, Nikita S." in panel
     assert "Chiang Kai-shek" in panel and "×" in panel  # named several times
+
+
+def test_estimated_facet_counts_are_marked_with_a_link_to_exact_ones(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from despatch.store.local import LocalStore
+
+    monkeypatch.setattr(LocalStore, "facet_estimate_from", 20)
+    monkeypatch.setattr(LocalStore, "facet_sample_matches", 5)
+    html = client.get("/search", params={"q": "NOT volume:frus1958-60v19"}).text
+    assert "Counts are estimates (≈)" in html and "≈" in html
+    exact_links = [a for a, text in links(html) if text == "Count them all"]
+    assert exact_links and "exact=1" in (exact_links[0]["href"] or "")
+    exact = client.get(exact_links[0]["href"] or "").text
+    assert "Counts are estimates" not in exact and "≈" not in exact
+    query = "NOT volume:frus1958-60v19"  # 35 of the 46 documents
+    api = client.get("/api/search", params={"q": query, "facets": "true"}).json()
+    assert 0 < api["facets_sample"] < api["total"]
+    exact_api = client.get(
+        "/api/search", params={"q": query, "facets": "true", "exact_facets": "true"}
+    ).json()
+    assert exact_api["facets_sample"] is None

@@ -221,6 +221,14 @@ def search(
             "precedence and volume.",
         ),
     ] = False,
+    exact_facets: Annotated[
+        bool,
+        typer.Option(
+            "--exact-facets",
+            help="Count facets over every match. Without it, counts over more than "
+            "100,000 matches are estimated from a sample and shown with ≈.",
+        ),
+    ] = False,
     output: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="text or json.")
     ] = OutputFormat.TEXT,
@@ -228,7 +236,12 @@ def search(
     try:
         with _open() as store:
             results = store.search(
-                query, limit=limit, offset=offset, sort=sort.value, facets=facets
+                query,
+                limit=limit,
+                offset=offset,
+                sort=sort.value,
+                facets=facets or exact_facets,
+                exact_facets=exact_facets,
             )
     except DespatchError as exc:
         raise fail(exc) from exc
@@ -259,11 +272,18 @@ def search(
             )
         if hit.snippet:
             console.print(Text("   ") + _highlighted(hit.snippet, hit.highlights))
-    if facets:
+    if results.facets:
         console.print()
+        about = "≈" if results.facets_estimated else ""
+        if results.facets_sample is not None:
+            console.print(
+                f"[dim]Facet counts estimated from {results.facets_sample:,} of the matches "
+                "(a fixed sample); --exact-facets counts them all.[/]",
+                highlight=False,
+            )
         for name, values in results.facets.items():
             if values:
-                listed = ", ".join(f"{v.value} ({v.count:,})" for v in values[:8])
+                listed = ", ".join(f"{v.value} ({about}{v.count:,})" for v in values[:8])
                 more = f", … {len(values) - 8} more" if len(values) > 8 else ""
                 console.print(f"[bold]{name}[/]: {escape(listed)}{more}", highlight=False)
 

@@ -79,7 +79,15 @@ class SearchResults(BaseModel):
     sort: SortOrder = "relevance"
     hits: list[SearchHit] = Field(default_factory=list)
     facets: dict[str, list[FacetValue]] = Field(default_factory=dict)
+    #: When the facet counts are estimates: the matches they were counted over (a fixed
+    #: hash sample of the archive), scaled up to ``total``; ``None`` when they are exact.
+    facets_sample: int | None = None
     took_ms: float = 0.0
+
+    @property
+    def facets_estimated(self) -> bool:
+        """Whether the facet counts are estimates (see ``facets_sample``)."""
+        return self.facets_sample is not None
 
 
 class Citation(BaseModel):
@@ -170,8 +178,14 @@ class Store(ABC):
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
+        exact_facets: bool = False,
     ) -> SearchResults:
-        """Run a query in the despatch query language; raises ``QueryError``."""
+        """Run a query in the despatch query language; raises ``QueryError``.
+
+        With ``facets``, counts over every match; a backend may estimate them for very
+        large result sets (then ``SearchResults.facets_sample`` says from how many
+        matches) unless ``exact_facets`` is set.
+        """
 
     def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
         """Up to ``cap`` matching documents in date order (snippets not needed), and the total.

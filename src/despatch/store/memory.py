@@ -210,6 +210,7 @@ class MemoryStore(Store):
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
+        exact_facets: bool = False,  # counts are always exact here
     ) -> SearchResults:
         started = time.perf_counter()
         ast = parse_query(query)

@@ -452,6 +452,7 @@ class PostgresStore(Store):
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
+        exact_facets: bool = False,  # counts are always exact here
     ) -> SearchResults:
         started = time.perf_counter()
         ast = parse_query(query)

@@ -204,9 +204,18 @@ def search(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     sort: Literal["relevance", "date"] = "relevance",
     facets: bool = False,
+    exact_facets: Annotated[
+        bool,
+        Query(
+            description="Count facets over every match; by default counts over very large "
+            "result sets are estimated from a sample (then `facets_sample` is set)"
+        ),
+    ] = False,
 ) -> SearchResults:
     """Documents matching ``q``, with snippets, their print pages and (optionally) facets."""
-    return store_of(request).search(q, limit=limit, offset=offset, sort=sort, facets=facets)
+    return store_of(request).search(
+        q, limit=limit, offset=offset, sort=sort, facets=facets, exact_facets=exact_facets
+    )
 
 
 @router.get(

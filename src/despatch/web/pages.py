@@ -191,8 +191,11 @@ def search_page(
     sort: Literal["relevance", "date"] = "relevance",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
     limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT)] = None,
+    exact: bool = False,
 ) -> Response:
-    """The search page: query box, facets, year histogram, results, pagination."""
+    """The search page: query box, facets, year histogram, results, pagination.
+
+    Facet counts over very large result sets are estimates unless ``exact``."""
     store = _store(request)
     size = limit or _settings(request).page_size
     offset = min((page - 1) * size, MAX_PAGE_OFFSET)
@@ -201,7 +204,9 @@ def search_page(
     stats = None
     if q.strip():
         try:
-            results = store.search(q, limit=size, offset=offset, sort=sort, facets=True)
+            results = store.search(
+                q, limit=size, offset=offset, sort=sort, facets=True, exact_facets=exact
+            )
         except QueryError as exc:
             error = exc
     else:
