@@ -387,6 +387,7 @@ def test_estimated_facet_counts_are_marked_with_a_link_to_exact_ones(
     monkeypatch.setattr(LocalStore, "facet_sample_matches", 5)
     html = client.get("/search", params={"q": "NOT volume:frus1958-60v19"}).text
     assert "Counts are estimates (≈)" in html and "≈" in html
+    assert "Matches per year (estimated from a sample)" in html
     exact_links = [a for a, text in links(html) if text == "Count them all"]
     assert exact_links and "exact=1" in (exact_links[0]["href"] or "")
     exact = client.get(exact_links[0]["href"] or "").text
