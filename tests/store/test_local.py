@@ -400,13 +400,13 @@ def test_top_facet_values_stay_exact_when_segments_report_few_values(
 
     monkeypatch.setattr(tq, "FAST_SEGMENT_SIZE", 1)  # each segment: its top 2 × size + 1
     second_passes: list[str] = []
-    request = tq._request
+    request = tq.try_aggregate
 
     def spy(searcher: Any, query: Any, req: dict[str, Any]) -> Any:
         second_passes.extend(name for name, agg in req.items() if "include" in agg["terms"])
         return request(searcher, query, req)
 
-    monkeypatch.setattr(tq, "_request", spy)
+    monkeypatch.setattr(tq, "try_aggregate", spy)
     docs, _ = sample_records()
     with LocalStore(tmp_path / "a") as store:
         for i in range(0, len(docs), 4):  # one index segment per put
@@ -435,13 +435,13 @@ def test_facets_from_the_archive_s_top_values_equal_the_reference(
 
     monkeypatch.setattr(tq, "FAST_SEGMENT_SIZE", 1)  # every facet counts as wide
     included: list[int] = []
-    request = tq._request
+    request = tq.try_aggregate
 
     def spy(searcher: Any, query: Any, req: dict[str, Any]) -> Any:
         included.extend(len(a["terms"]["include"]) for a in req.values() if "include" in a["terms"])
         return request(searcher, query, req)
 
-    monkeypatch.setattr(tq, "_request", spy)
+    monkeypatch.setattr(tq, "try_aggregate", spy)
     complements: list[object] = []
     with LocalStore(tmp_path / "a") as store:
         load_samples(store)

@@ -409,12 +409,16 @@ def run_in_turn(tasks: list[Callable[[], Any]]) -> list[Any]:
     return [task() for task in tasks]
 
 
+#: Values each segment reports when facets are estimated from a sample (the estimate's
+#: own error dwarfs a segment's undercount; wide facets cost about a third less).
+SAMPLE_SEGMENT_SIZE = 200
+
 #: Values each segment reports in the first, fast pass of a top-values count (a full
 #: 10,000 made the 44,608-value sender facet cost 18 ms instead of 6 at 312k documents).
 FAST_SEGMENT_SIZE = 1_000
 
 
-def _request(
+def try_aggregate(
     searcher: tantivy.Searcher, query: tantivy.Query, request: dict[str, Any]
 ) -> dict[str, Any] | None:
     """``searcher.aggregate``; ``None`` when tantivy refuses the request as too wide."""
@@ -475,7 +479,7 @@ def _aggregate(
     if size > FACET_LIMIT:
         every = facet_aggregation(size)
         request = {n: _include(n, hints[n][0]) if hints and n in hints else every[n] for n in names}
-        result = _request(searcher, query, request)
+        result = try_aggregate(searcher, query, request)
         if result is None:
             return None
         counts = facet_counts(result)
@@ -484,7 +488,7 @@ def _aggregate(
     fast = facet_aggregation(wanted + 1, FAST_SEGMENT_SIZE)
     hinted = {n: hints[n] for n in names if hints and n in hints and hints[n][0]}
     request = {n: _include(n, hinted[n][0]) if n in hinted else fast[n] for n in names}
-    result = _request(searcher, query, request)
+    result = try_aggregate(searcher, query, request)
     if result is None:
         return None
     out: dict[str, dict[str, int]] = {}
@@ -516,7 +520,7 @@ def _aggregate(
     if not check:
         return out, exact
     again = {name: _include(name, keys) for name, (keys, _) in check.items() if keys}
-    recount = facet_counts(_request(searcher, query, again) or {}) if again else {}
+    recount = facet_counts(try_aggregate(searcher, query, again) or {}) if again else {}
     for name, (keys, ceiling) in check.items():
         found = recount.get(name, {})
         ranked = sorted(found.values(), reverse=True)
@@ -525,7 +529,7 @@ def _aggregate(
         if len(found) == len(keys) >= size and ranked[size - 1] > ceiling:
             out[name] = found
             continue
-        result = _request(searcher, query, {name: facet_aggregation(size, ALL_VALUES)[name]})
+        result = try_aggregate(searcher, query, {name: facet_aggregation(size, ALL_VALUES)[name]})
         if result is None:
             exact = False  # keep the fast pass's counts
         else:
@@ -584,6 +588,7 @@ __all__ = [
     "GRAM_SOURCES",
     "INDEX_VERSION",
     "SAMPLE_BUCKETS",
+    "SAMPLE_SEGMENT_SIZE",
     "Hints",
     "Runner",
     "build_schema",
@@ -601,4 +606,5 @@ __all__ = [
     "sample_bucket",
     "sample_query",
     "to_tantivy",
+    "try_aggregate",
 ]
