@@ -313,3 +313,33 @@ def test_the_ingest_summary_reports_links_made_across_files(
     assert "added 1 · updated 0" in second.output
     # The new telegram is stored linked to d111; d110, stored before, is linked to it.
     assert "linked 1 more citation in 1 document stored before" in second.output
+
+
+def test_the_pass_reads_pending_references_a_few_keys_at_a_time(
+    make_store: Backend, companion: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rounds and reads bounded (memory stays flat in archive size), the same links made."""
+    import despatch.resolution as resolution
+
+    monkeypatch.setattr(resolution, "KEYS_PER_ROUND", 3)
+    monkeypatch.setattr(resolution, "KEYS_PER_READ", 1)
+    reads: list[int] = []
+    store = make_store()
+    lookup_of = store.reference_lookup
+
+    def spying_lookup() -> object:
+        lookup = lookup_of()
+        pending = lookup.pending
+
+        def spy(keys: list[str]) -> object:
+            reads.append(len(keys))
+            return pending(keys)
+
+        lookup.pending = spy  # type: ignore[method-assign]
+        return lookup
+
+    monkeypatch.setattr(store, "reference_lookup", spying_lookup)
+    report = ingest(store, [SEED, companion, TEI_V19], workers=1)
+    assert report.failures == []
+    _check_links(store)
+    assert reads and max(reads) == 1 and len(reads) > 3
