@@ -275,7 +275,7 @@ def search(
     if results.facets:
         console.print()
         about = "≈" if results.facets_estimated else ""
-        if results.facets_sample is not None:
+        if results.facets_estimated:
             console.print(
                 f"[dim]Facet counts estimated from {results.facets_sample:,} of the matches "
                 "(a fixed sample); --exact-facets counts them all.[/]",
