@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 
 from despatch.model import Document, Party
 from despatch.search.query import first_day, is_partial_date, normalize_keyword
@@ -49,20 +50,39 @@ WEIGHTS: Mapping[str, float] = {
 #: Words so frequent that a phrase containing one is found through its "common grams"
 #: (the word paired with its neighbour: ``of~war``), as Lucene's CommonGrams filter does,
 #: rather than by checking the positions of every document that has the bare words.
-#: Shared by the PostgreSQL backend (grams in its tsvector) and the local one (a gram
-#: field per free-text source); changing the list changes both indexes' contents.
+#: The PostgreSQL backend pairs each of them with any neighbour (``common_grams``); the
+#: local index pairs only words that are both common or frequent (``gram_text``).
+#: Changing the list changes both indexes' contents.
 _COMMON = """a about after all also an and any are as at be been before but by can could did do
     for from had has have he her his i if in into is it its may me more mr my no not of on
     one or our other out said she should so some such than that the their them then there
     these they this to under up upon was we were what when which who will with would you
     your"""
 COMMON_WORDS: frozenset[str] = frozenset(_COMMON.split())
+
 #: Joins the two words of a gram; never part of a token.
 GRAM_JOIN = "~"
 #: Stands between two runs of grams in a gram stream (see ``gram_text``).
 GRAM_BREAK = "~"
-#: Grams this long (bytes) or longer are left out: tantivy drops tokens of 40 bytes.
+#: tantivy drops tokens of 40 bytes or more: no gram word is longer than half of that.
 GRAM_MAX_BYTES = 40
+_GRAM_WORD_MAX = (GRAM_MAX_BYTES - len(GRAM_JOIN)) // 2
+
+
+def _frequent_words() -> frozenset[str]:
+    text = resources.files("despatch").joinpath("data", "frequent-words.txt").read_text("utf-8")
+    # Short ASCII words only, so that no gram of two is too long for the index.
+    return frozenset(w for w in text.split() if w.isascii() and len(w) <= _GRAM_WORD_MAX)
+
+
+#: The words the local index makes grams of (``gram_text``): the common words and the most
+#: frequent words of FRUS prose (``data/frequent-words.txt``, built from real FRUS
+#: volumes by ``scripts/build-frequent-words.py``: ``state``, ``central``, ``files``…).
+#: Only pairs of two of them are grams, so the grams' vocabulary stays small (a pair
+#: with a rarer word would be a new term in almost every document, and tantivy pays for
+#: each new term), while a phrase with a rarer word is quick anyway: its rarest word
+#: leads the search.
+GRAM_WORDS: frozenset[str] = COMMON_WORDS | _frequent_words()
 
 
 def common_grams(tokens: Sequence[str]) -> set[str]:
@@ -74,36 +94,29 @@ def common_grams(tokens: Sequence[str]) -> set[str]:
 
 
 def _gram(a: str, b: str) -> str | None:
-    if a not in COMMON_WORDS and b not in COMMON_WORDS:
+    if a not in GRAM_WORDS or b not in GRAM_WORDS:
         return None
-    gram = a + GRAM_JOIN + b
-    if len(gram) >= GRAM_MAX_BYTES or (not gram.isascii() and len(gram.encode()) >= GRAM_MAX_BYTES):
-        return None
-    return gram
+    return a + GRAM_JOIN + b
 
 
 def gram_text(text: str) -> str:
     """The gram stream of a text in ``index_text`` form, for a positional index.
 
-    Each pair of neighbouring tokens that is a common gram gives its gram, in order; a
+    Each pair of neighbouring tokens that are both ``GRAM_WORDS`` gives its gram, in order; a
     run of pairs that are not puts one ``GRAM_BREAK`` between the grams around it. So
     grams stand next to each other in the stream exactly when their pairs do in the
     text, and a phrase whose every pair is a common gram (``phrase_grams``) is the phrase
     of its grams here: the same matches, found from the gram postings instead of the
-    frequent words' positions. Grams too long for the index are breaks too.
+    frequent words' positions.
     """
-    common = COMMON_WORDS
-    ascii_only = text.isascii()
+    words = GRAM_WORDS  # no gram of two of them is too long for the index
     out: list[str] = []
     in_run = False
     for a, b in itertools.pairwise(text.split()):
-        if a in common or b in common:
-            gram = a + GRAM_JOIN + b
-            if len(gram) < GRAM_MAX_BYTES and (ascii_only or len(gram.encode()) < GRAM_MAX_BYTES):
-                out.append(gram)
-                in_run = True
-                continue
-        if in_run:
+        if a in words and b in words:
+            out.append(a + GRAM_JOIN + b)
+            in_run = True
+        elif in_run:
             out.append(GRAM_BREAK)
             in_run = False
     if in_run is False and out:
@@ -114,8 +127,8 @@ def gram_text(text: str) -> str:
 def phrase_grams(words: Sequence[str]) -> list[str] | None:
     """The grams standing for a phrase of ``words`` (two or more tokens), or ``None``.
 
-    ``None`` unless every neighbouring pair is a common gram (and short enough to be
-    indexed): only then do the grams find exactly the phrase's matches.
+    ``None`` unless every neighbouring pair is a gram of ``gram_text``: only then do the
+    grams find exactly the phrase's matches.
     """
     if len(words) < 2:
         return None
@@ -394,6 +407,7 @@ __all__ = [
     "COMMON_WORDS",
     "GRAM_BREAK",
     "GRAM_JOIN",
+    "GRAM_WORDS",
     "TEXT_SOURCES",
     "WEIGHTS",
     "IndexedFields",

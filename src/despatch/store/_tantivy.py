@@ -42,7 +42,8 @@ from despatch.store._rows import FACET_LIMIT
 
 #: Bumped whenever the index layout changes; a different version means a full rebuild.
 #: 2: common-gram fields ``g_<source>``. 3: ``sample``, each document's sampling bucket.
-INDEX_VERSION = 3
+#: 4: grams only of pairs of two ``GRAM_WORDS`` (before: any pair with a common word).
+INDEX_VERSION = 4
 
 #: Documents fall into this many sampling buckets by a hash of their id (``sample``): the
 #: first k buckets are a fixed, unbiased k/64 of the archive (``sample_query``), what facet
