@@ -166,6 +166,7 @@ def resolve_pending(store: Store) -> ResolveReport:
     lookup = store.reference_lookup()
     if not isinstance(lookup, LinkIndex):
         return report  # a backend without a link index: run ``resolve_archive``
+    lookup.drop_idle_dirty()
     while keys := lookup.dirty_keys(KEYS_PER_ROUND):
         cached = CachedLookup(lookup)
         pendings = (p for group in _chunks(keys, KEYS_PER_READ) for p in lookup.pending(group))

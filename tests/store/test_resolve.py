@@ -336,6 +336,8 @@ def test_the_pass_reads_pending_references_a_few_keys_at_a_time(
             return pending(keys)
 
         lookup.pending = spy  # type: ignore[method-assign]
+        # Every dirty key goes through the rounds (not only those with pending references).
+        lookup.drop_idle_dirty = lambda: None  # type: ignore[method-assign]
         return lookup
 
     monkeypatch.setattr(store, "reference_lookup", spying_lookup)
@@ -343,3 +345,27 @@ def test_the_pass_reads_pending_references_a_few_keys_at_a_time(
     assert report.failures == []
     _check_links(store)
     assert reads and max(reads) == 1 and len(reads) > 3
+
+
+def test_a_pass_first_drops_the_dirty_keys_no_pending_reference_uses(
+    make_store: Backend, companion: Path
+) -> None:
+    from despatch.enrich import enrich_document
+    from despatch.readers import read_path
+
+    store = make_store()
+    assert ingest(store, [SEED], workers=1).failures == []  # its telegram 631 is pending
+    lookup = store.reference_lookup()
+    assert isinstance(lookup, LinkIndex) and lookup.dirty_keys() == []
+    (telegram,) = [d for d in read_path(companion) if isinstance(d, Document)]
+    other = next(d for d in sample_records()[0] if d.id == D113)
+    # Stored without a pass: their offers are dirty, and only telegram 631 is waited on.
+    store.put([enrich_document(telegram), enrich_document(other)])
+    dirty = set(lookup.dirty_keys(10_000))
+    waiting = {p.key for batch in lookup.all_pending() for p in batch}
+    assert dirty - waiting and dirty & waiting  # idle keys, and the one the seed waits on
+    lookup.drop_idle_dirty()
+    assert set(lookup.dirty_keys(10_000)) == dirty & waiting
+    report = resolve_pending(store)
+    assert report.documents == 1 and lookup.dirty_keys() == []
+    assert any(r.target == telegram.id for r in store.get(D110).references)

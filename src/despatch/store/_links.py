@@ -180,6 +180,14 @@ class LinkIndex(ReferenceLookup, Protocol):
         """Forget ``keys`` (their pending references have been retried)."""
         ...
 
+    def drop_idle_dirty(self) -> None:
+        """Forget the dirty keys no pending reference uses: retrying them finds nothing.
+
+        Most keys a write offers (a new document's number, serials, pages) answer no
+        reference still pending, so a pass starts with this one sweep instead of taking
+        them round by round."""
+        ...
+
     def documents(self) -> Iterator[list[Document]]:
         """Every stored document, in batches (for a full pass)."""
         ...
@@ -257,6 +265,9 @@ class MemoryLinks:
     def clear_dirty(self, keys: Sequence[str]) -> None:
         for k in keys:
             self._dirty.pop(k, None)
+
+    def drop_idle_dirty(self) -> None:
+        self._dirty = {k: None for k in self._dirty if self._pending.get(k)}
 
     def documents(self) -> Iterator[list[Document]]:
         yield list(self._documents())

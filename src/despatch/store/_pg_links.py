@@ -166,6 +166,13 @@ class PgLinks:
         with self.store._lock, self.store._conn.transaction():
             self.store._conn.execute("DELETE FROM link_dirty WHERE key = ANY(%s)", (list(keys),))
 
+    def drop_idle_dirty(self) -> None:
+        with self.store._lock, self.store._conn.transaction():
+            self.store._conn.execute(
+                "DELETE FROM link_dirty d WHERE NOT EXISTS "
+                "(SELECT 1 FROM link_pending p WHERE p.key = d.key)"
+            )
+
     def documents(self) -> Iterator[list[Document]]:
         last = ""
         while True:

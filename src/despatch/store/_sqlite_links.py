@@ -40,6 +40,10 @@ DDL = (
     "CREATE INDEX link_pending_key ON link_pending (key)",
     "CREATE TABLE link_dirty (key TEXT PRIMARY KEY)",
 )
+_DROP_IDLE_DIRTY = (
+    "DELETE FROM link_dirty WHERE NOT EXISTS "
+    "(SELECT 1 FROM link_pending p WHERE p.key = link_dirty.key)"
+)
 
 
 def migrate_v4(db: sqlite3.Connection) -> None:
@@ -183,6 +187,9 @@ class SqliteLinks:
                 "DELETE FROM link_dirty WHERE key = ?", [(k,) for k in keys]
             )
         )
+
+    def drop_idle_dirty(self) -> None:
+        self._write(lambda: self.db.execute(_DROP_IDLE_DIRTY))
 
     def documents(self) -> Iterator[list[Document]]:
         from despatch.store._sqlite import iter_index_rows
