@@ -282,6 +282,42 @@ def test_random_queries_match_the_reference(loaded_local_store: LocalStore, quer
     assert all_ids(loaded_local_store, query) == all_ids(reference_store(), query), query
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=_query_text)
+def test_the_match_bound_is_never_below_the_matches(
+    loaded_local_store: LocalStore, query: str
+) -> None:
+    from tests.store.suite import all_ids
+
+    searcher = loaded_local_store._index.searcher()
+    bound = tq.match_bound(searcher, parse_query(query))
+    assert len(all_ids(loaded_local_store, query)) <= bound <= searcher.num_docs, query
+
+
+def test_facets_of_few_matches_are_counted_beside_the_search_and_exact(tmp_path: Path) -> None:
+    """A query whose bound says it matches few documents has its facets counted while
+    the search runs (one pass, every value per segment), with the reference's counts."""
+    from tests.store.suite import PARITY_QUERIES, all_ids, reference_store
+
+    with LocalStore(tmp_path / "a") as store:
+        load_samples(store)
+        searcher = store._index.searcher()
+        few = [
+            q
+            for q in PARITY_QUERIES
+            if tq.match_bound(searcher, parse_query(q)) <= searcher.num_docs // 2
+        ]
+        assert len(few) > 10
+        for query in few:
+            got = store.search(query, facets=True, limit=3)
+            want = reference_store().search(query, facets=True, limit=3)
+            assert got.facets == want.facets and got.total == want.total, query
+            assert {h.id for h in got.hits} <= set(all_ids(reference_store(), query)), query
+        assert store._search_pool is not None  # the searches ran on the search thread
+
+
 def test_facets_by_complement_equal_the_reference(tmp_path: Path) -> None:
     from tests.store.suite import PARITY_QUERIES, reference_store
 
@@ -445,6 +481,7 @@ def test_facets_from_the_archive_s_top_values_equal_the_reference(
     complements: list[object] = []
     with LocalStore(tmp_path / "a") as store:
         load_samples(store)
+        store.facet_few_matches = 0  # every count through the fast pass and its hints
         store.facet_hint_margin = 0.0
         store.facet_hint_values = hint_values
         if complement:  # queries matching over half: everything − complement

@@ -91,6 +91,9 @@ class LocalStore(Store):
     #: 1M-document archive took 25–40 ms on top of the search, the estimate 5–9 ms.
     facet_estimate_from = 100_000
     facet_sample_matches = 16_000
+    #: Facets over fewer matches are counted by aggregations whose segments report up to
+    #: ``FEW_MATCHES_SEGMENT_SIZE`` values, all they have: exact in one pass, no hints.
+    facet_few_matches = 100_000
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = Path(path)
@@ -113,6 +116,7 @@ class LocalStore(Store):
         #: The records generation a full rebuild at open brought the index to.
         self._rebuilt_at: int | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._search_pool: ThreadPoolExecutor | None = None
         self._hint_cache: tuple[object, dict[str, tuple[list[str], int, float]]] | None = None
         self._index = self._open_index()
         self.repaired = self._catch_up()
@@ -389,7 +393,8 @@ class LocalStore(Store):
         searcher = self._index.searcher()
         tq = _tantivy.to_tantivy(self._schema, ast, self._expander(searcher))
         if sort == "date":
-            result = searcher.search(
+            run_search = functools.partial(
+                searcher.search,
                 tq,
                 limit=max(limit, 1),
                 count=True,
@@ -398,7 +403,21 @@ class LocalStore(Store):
                 order=tantivy.Order.Asc,
             )
         else:
-            result = searcher.search(tq, limit=max(limit, 1), count=True, offset=offset)
+            run_search = functools.partial(
+                searcher.search, tq, limit=max(limit, 1), count=True, offset=offset
+            )
+        counts: dict[str, dict[str, int]] | None = None
+        bound = _tantivy.match_bound(searcher, ast) if facets else searcher.num_docs
+        if bound < self.facet_estimate_from and bound <= searcher.num_docs // 2:
+            # Exact counts whatever the total: count beside the search, not after it (the
+            # bound stands in for the total, which only steers how they are counted).
+            if self._search_pool is None:
+                self._search_pool = ThreadPoolExecutor(1, thread_name_prefix="despatch-search")
+            searching = self._search_pool.submit(run_search)
+            counts = self._facet_counts(searcher, ast, tq, bound, beside_search=True)
+            result = searching.result()
+        else:
+            result = run_search()
         pairs = result.hits[:limit]
         keys = [
             int(k) if k is not None else None
@@ -410,10 +429,12 @@ class LocalStore(Store):
         facet_map = {}
         sample: int | None = None
         if facets:
-            estimate = None if exact_facets else self._estimated_facets(searcher, tq, total)
+            estimate = None
+            if counts is None and not exact_facets:
+                estimate = self._estimated_facets(searcher, tq, total)
             if estimate is not None:
                 counts, sample = estimate
-            else:
+            elif counts is None:
                 counts = self._facet_counts(searcher, ast, tq, total)
             facet_map = {name: facet_values(c) for name, c in counts.items()}
         return SearchResults(
@@ -519,7 +540,13 @@ class LocalStore(Store):
         return estimated, sampled
 
     def _facet_counts(
-        self, searcher: tantivy.Searcher, ast: Any, tq: tantivy.Query, total: int
+        self,
+        searcher: tantivy.Searcher,
+        ast: Any,
+        tq: tantivy.Query,
+        total: int,
+        *,
+        beside_search: bool = False,
     ) -> dict[str, dict[str, int]]:
         """Facet counts over every match, in time proportional to the smaller side.
 
@@ -527,6 +554,11 @@ class LocalStore(Store):
         archive is counted as the whole archive's counts (cached per index version)
         minus those of the documents it does not match. Either way, large counts are
         split over ``facet_threads`` aggregations run side by side.
+
+        Fewer than ``facet_few_matches`` matches are counted by aggregations whose
+        segments report all their values (``FEW_MATCHES_SEGMENT_SIZE``): exact at once.
+        ``beside_search``: ``total`` is only a bound (``match_bound``) and the search runs
+        beside, so the facets take one aggregation (one thread), not ``facet_threads``.
         """
         everything = searcher.num_docs
         if isinstance(ast, MatchAll) or total == everything:
@@ -544,6 +576,16 @@ class LocalStore(Store):
         ) -> tuple[dict[str, dict[str, int]], bool]:
             parts = self.facet_threads if split and matches >= self.facet_parallel_from else 1
             wide = cardinality
+            if matches < self.facet_few_matches and size == FACET_LIMIT and hints is None:
+                return _tantivy.count_facets(
+                    searcher,
+                    query,
+                    size,
+                    wide,
+                    parts=1 if beside_search else parts,
+                    run=self._run_side_by_side,
+                    segment_size=_tantivy.FEW_MATCHES_SEGMENT_SIZE,
+                )
             if hints is None and size == FACET_LIMIT and all_exact:
                 hints = self._facet_hints(all_counts, matches / everything)
             elif hints is not None:  # a hinted facet makes only its hinted values' buckets
@@ -785,9 +827,10 @@ class LocalStore(Store):
         return problems
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for pool in (self._pool, self._search_pool):
+            if pool is not None:
+                pool.shutdown(wait=True)
+        self._pool = self._search_pool = None
         if self._writer is not None:
             with contextlib.suppress(ValueError):
                 if self._defer_commit:
