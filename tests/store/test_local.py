@@ -575,6 +575,26 @@ def test_facets_over_large_results_are_estimated_from_a_fixed_sample(tmp_path: P
         assert store.search("rare", facets=True, limit=0).facets_sample is None
 
 
+def test_a_sample_sized_by_a_loose_bound_is_taken_again_for_the_total(tmp_path: Path) -> None:
+    """The sample is drawn beside the search, sized by a bound on the matches; when the
+    bound was far above the total, the sample holds too few and is drawn again."""
+    with _estimation_archive(tmp_path / "a") as store:
+        store.facet_estimate_from = 400
+        store.facet_sample_matches = 300
+        query = "rare paris"  # 1,500 rare and 1,167 from Paris: 500 both
+        bound = tq.match_bound(store._index.searcher(), parse_query(query))
+        got = store.search(query, facets=True, limit=0)
+        assert got.total == 500 and bound == 1167
+        assert got.facets_sample is not None and got.facets_sample >= 150
+        exact = store.search(query, facets=True, limit=0, exact_facets=True).facets
+        for name in ("volume", "type"):
+            want = {v.value: v.count for v in exact[name]}
+            have = {v.value: v.count for v in got.facets[name]}
+            assert set(have) == set(want) and all(
+                abs(have[v] - n) <= 0.3 * n for v, n in want.items()
+            ), name
+
+
 def test_no_estimate_when_the_sample_would_be_the_whole_archive(tmp_path: Path) -> None:
     with _estimation_archive(tmp_path / "a") as store:
         store.facet_estimate_from = 1_000
