@@ -340,6 +340,19 @@ def match_bound(searcher: tantivy.Searcher, node: Node) -> int:
     return min(bound(node), everything)
 
 
+def bound_is_close(node: Node) -> bool:
+    """Whether ``match_bound`` of ``node`` is near its matches: a word, a prefix, a
+    phrase of two words, or an ``OR`` of them. An ``AND``'s bound (its smallest part)
+    can be many times its matches, as can a longer phrase's (its rarest word or gram)."""
+    if isinstance(node, Word | Prefix):
+        return True
+    if isinstance(node, Phrase):
+        return len(_tokenize(node.text)) <= 2
+    if isinstance(node, Or):
+        return all(bound_is_close(op) for op in node.operands)
+    return False
+
+
 # --- facets ---------------------------------------------------------------------------
 
 
@@ -650,6 +663,7 @@ __all__ = [
     "SAMPLE_SEGMENT_SIZE",
     "Hints",
     "Runner",
+    "bound_is_close",
     "build_schema",
     "complement",
     "count_facets",

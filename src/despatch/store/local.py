@@ -417,7 +417,7 @@ class LocalStore(Store):
             searching = self._beside(run_search)
             counts = self._facet_counts(searcher, ast, tq, bound, beside_search=True)
             result = searching.result()
-        elif facets and not exact_facets and not isinstance(ast, MatchAll):
+        elif facets and not exact_facets and _tantivy.bound_is_close(ast):
             # Likely an estimate: the sample sized by the bound (at least the total).
             searching = self._beside(run_search)
             sampled = self._sample_counts(searcher, tq, bound)
