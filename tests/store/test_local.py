@@ -296,6 +296,26 @@ def test_the_match_bound_is_never_below_the_matches(
     assert len(all_ids(loaded_local_store, query)) <= bound <= searcher.num_docs, query
 
 
+@pytest.mark.parametrize(
+    ("query", "close"),
+    [
+        ("department", True),
+        ("comp*", True),
+        ("type:telegram", True),
+        ('"Central Files"', True),  # one gram
+        ("Kai-shek", True),  # two words frequent in FRUS: one gram
+        ('"the brink"', False),  # "brink" is not: no gram
+        ('"the brink of war"', False),
+        ("department state", False),
+        ("department OR tran*", True),
+        ("department -state", False),
+        ("date:1958", False),
+    ],
+)
+def test_which_bounds_are_close_to_the_matches(query: str, close: bool) -> None:
+    assert tq.bound_is_close(parse_query(query)) is close
+
+
 def test_facets_of_few_matches_are_counted_beside_the_search_and_exact(tmp_path: Path) -> None:
     """A query whose bound says it matches few documents has its facets counted while
     the search runs (one pass, every value per segment), with the reference's counts."""

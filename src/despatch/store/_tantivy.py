@@ -342,12 +342,18 @@ def match_bound(searcher: tantivy.Searcher, node: Node) -> int:
 
 def bound_is_close(node: Node) -> bool:
     """Whether ``match_bound`` of ``node`` is near its matches: a word, a prefix, a
-    phrase of two words, or an ``OR`` of them. An ``AND``'s bound (its smallest part)
-    can be many times its matches, as can a longer phrase's (its rarest word or gram)."""
-    if isinstance(node, Word | Prefix):
+    phrase found through one gram (``"Central Files"``), or an ``OR`` of them. An
+    ``AND``'s bound (its smallest part) can be many times its matches, as can a phrase's
+    (its rarest word, or its rarest gram)."""
+    if isinstance(node, Prefix) or (
+        isinstance(node, Word | Phrase)
+        and node.field is not None
+        and node.field not in TEXT_SOURCES
+    ):
         return True
-    if isinstance(node, Phrase):
-        return len(_tokenize(node.text)) <= 2
+    if isinstance(node, Word | Phrase):
+        words = _tokenize(node.text)
+        return len(words) == 1 or (len(words) == 2 and phrase_grams(words) is not None)
     if isinstance(node, Or):
         return all(bound_is_close(op) for op in node.operands)
     return False

@@ -417,8 +417,13 @@ class LocalStore(Store):
             searching = self._beside(run_search)
             counts = self._facet_counts(searcher, ast, tq, bound, beside_search=True)
             result = searching.result()
-        elif facets and not exact_facets and _tantivy.bound_is_close(ast):
-            # Likely an estimate: the sample sized by the bound (at least the total).
+        elif (
+            facets
+            and not exact_facets
+            and bound >= 2 * self.facet_estimate_from
+            and _tantivy.bound_is_close(ast)
+        ):
+            # Surely an estimate: the sample sized by the bound (at least the total).
             searching = self._beside(run_search)
             sampled = self._sample_counts(searcher, tq, bound)
             result = searching.result()
