@@ -369,10 +369,18 @@ def _parse_task(sources: Sequence[_Source], enrich: bool, chunk: int, spool: str
     are on disk, so memory stays flat in corpus size and in file size.
     """
     fd, name = tempfile.mkstemp(suffix=".parsed", dir=spool)
-    with os.fdopen(fd, "wb") as fh:
-        for source in sources:
-            for part in _parse_chunks(source, chunk=chunk, enrich=enrich):
-                pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    # The records of a file are mostly acyclic and freed by reference counting; the
+    # cyclic collector walking a big volume's live records again and again cost ~4% of
+    # a worker's time. It runs once per task instead.
+    gc.disable()
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for source in sources:
+                for part in _parse_chunks(source, chunk=chunk, enrich=enrich):
+                    pickle.dump(part, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        gc.enable()
+        gc.collect()
     return name
 
 
