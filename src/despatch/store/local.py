@@ -504,9 +504,12 @@ class LocalStore(Store):
         return [first, *(f.result() for f in futures)]
 
     def _beside(self, task: Callable[[], Any]) -> Future[Any]:
-        """Start ``task`` on the store's search thread (tantivy releases the GIL)."""
+        """Start ``task`` on one of the store's search threads (tantivy releases the GIL;
+        one per core, so that a server's concurrent searches still run side by side)."""
         if self._search_pool is None:
-            self._search_pool = ThreadPoolExecutor(1, thread_name_prefix="despatch-search")
+            self._search_pool = ThreadPoolExecutor(
+                max(2, os.cpu_count() or 1), thread_name_prefix="despatch-search"
+            )
         return self._search_pool.submit(task)
 
     def _estimable(self, searcher: tantivy.Searcher, total: int) -> bool:
@@ -573,7 +576,8 @@ class LocalStore(Store):
         Fewer than ``facet_few_matches`` matches are counted by aggregations whose
         segments report all their values (``FEW_MATCHES_SEGMENT_SIZE``): exact at once.
         ``beside_search``: ``total`` is only a bound (``match_bound``) and the search runs
-        beside, so the facets take one aggregation (one thread), not ``facet_threads``.
+        beside, so a large count takes one aggregation (one thread), not
+        ``facet_threads``.
         """
         everything = searcher.num_docs
         if isinstance(ast, MatchAll) or total == everything:
