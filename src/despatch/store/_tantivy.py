@@ -536,10 +536,10 @@ def _aggregate(
     ``2 × size`` candidates are counted again exactly (``include``: only they are
     counted, in full); the true top ``size`` are among them when the ``size``-th exact
     count is above what any value left out can have — the next value's partial count
-    plus the error bound. Failing that, the
-    facet's every value is counted (slow, exact), or if tantivy refuses that, the fast
-    pass's counts are kept and marked inexact. (The shown values are the top ``size``
-    of what is returned: callers take them with ``facet_values``.)
+    plus the error bound. Failing that, the facet's every value is counted (slow,
+    exact), or if tantivy refuses that, the fast pass's counts are kept and marked
+    inexact. (The shown values are the top ``size`` of what is returned: callers take
+    them with ``facet_values``.)
 
     A facet with ``hints`` is counted in one pass instead: its hinted values in full
     (``include``); they hold the true top ``size`` when the ``size``-th count is above
