@@ -515,7 +515,7 @@ class LocalStore(Store):
     def _estimable(self, searcher: tantivy.Searcher, total: int) -> bool:
         """Whether facets over ``total`` matches are estimated (``facet_estimate_from``);
         not for all documents, whose counts are the archive's own, cached."""
-        return self.facet_estimate_from <= total < searcher.num_docs
+        return self.facet_estimate_from <= total < int(searcher.num_docs)
 
     def _sample_counts(
         self, searcher: tantivy.Searcher, tq: tantivy.Query, total: int
