@@ -406,29 +406,9 @@ class LocalStore(Store):
             run_search = functools.partial(
                 searcher.search, tq, limit=max(limit, 1), count=True, offset=offset
             )
-        # Facets are counted beside the search when term statistics say enough about the
-        # total (``match_bound``), which otherwise only the search tells.
-        counts: dict[str, dict[str, int]] | None = None
-        sampled: tuple[dict[str, dict[str, int]], int] | None = None
-        bound = _tantivy.match_bound(searcher, ast) if facets else searcher.num_docs
-        if bound < self.facet_estimate_from and bound <= searcher.num_docs // 2:
-            # Exact counts whatever the total (the bound stands in for it: it only steers
-            # how they are counted).
-            searching = self._beside(run_search)
-            counts = self._facet_counts(searcher, ast, tq, bound, beside_search=True)
-            result = searching.result()
-        elif (
-            facets
-            and not exact_facets
-            and bound >= 2 * self.facet_estimate_from
-            and _tantivy.bound_is_close(ast)
-        ):
-            # Surely an estimate: the sample sized by the bound (at least the total).
-            searching = self._beside(run_search)
-            sampled = self._sample_counts(searcher, tq, bound)
-            result = searching.result()
-        else:
-            result = run_search()
+        result, counts, sample = self._search_and_count(
+            searcher, ast, tq, run_search, facets=facets, exact_facets=exact_facets
+        )
         pairs = result.hits[:limit]
         keys = [
             int(k) if k is not None else None
@@ -437,18 +417,7 @@ class LocalStore(Store):
         scores = [float(s) if sort != "date" else 0.0 for s, _ in pairs]
         hits = self._hits_for(keys, scores, ast)
         total = int(getattr(result, "count", 0) or 0)
-        facet_map = {}
-        sample: int | None = None
-        if facets:
-            if counts is None and not exact_facets and self._estimable(searcher, total):
-                # A sample sized by a loose bound can hold too few matches: sample again.
-                if sampled is None or sampled[1] < self.facet_sample_matches // 2:
-                    sampled = self._sample_counts(searcher, tq, total)
-                if sampled is not None:
-                    counts, sample = _scaled(sampled[0], total / sampled[1]), sampled[1]
-            if counts is None:
-                counts = self._facet_counts(searcher, ast, tq, total)
-            facet_map = {name: facet_values(c) for name, c in counts.items()}
+        facet_map = {name: facet_values(c) for name, c in (counts or {}).items()}
         return SearchResults(
             query=query,
             total=total,
@@ -460,6 +429,57 @@ class LocalStore(Store):
             facets_sample=sample,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _search_and_count(
+        self,
+        searcher: tantivy.Searcher,
+        ast: Any,
+        tq: tantivy.Query,
+        run_search: Callable[[], Any],
+        *,
+        facets: bool,
+        exact_facets: bool,
+    ) -> tuple[Any, dict[str, dict[str, int]] | None, int | None]:
+        """The search's result, the facet counts (``None`` without facets) and the matches
+        they were estimated from (``None`` when exact).
+
+        The facets are counted beside the search, on another core, when term statistics
+        say enough about the total (``match_bound``), which otherwise only the search
+        tells: exactly when the bound is under ``facet_estimate_from``; from a sample
+        sized by the bound when it is surely over (twice the threshold, and close to the
+        matches: ``bound_is_close``). Otherwise after the search, from its total.
+        """
+        if not facets:
+            return run_search(), None, None
+        counts: dict[str, dict[str, int]] | None = None
+        sampled: tuple[dict[str, dict[str, int]], int] | None = None
+        bound = _tantivy.match_bound(searcher, ast)
+        if bound < self.facet_estimate_from and bound <= searcher.num_docs // 2:
+            # The bound stands in for the total: it only steers how they are counted.
+            searching = self._beside(run_search)
+            counts = self._facet_counts(searcher, ast, tq, bound, beside_search=True)
+            result = searching.result()
+        elif (
+            not exact_facets
+            and bound >= 2 * self.facet_estimate_from
+            and _tantivy.bound_is_close(ast)
+        ):
+            searching = self._beside(run_search)
+            sampled = self._sample_counts(searcher, tq, bound)
+            result = searching.result()
+        else:
+            result = run_search()
+        total = int(getattr(result, "count", 0) or 0)
+        sample: int | None = None
+        if counts is None and not exact_facets and self._estimable(searcher, total):
+            # A sample sized by a loose bound can hold too few matches: sample again.
+            if sampled is None or sampled[1] < self.facet_sample_matches // 2:
+                sampled = self._sample_counts(searcher, tq, total)
+            if sampled is not None:
+                counts, sample = _scaled(sampled[0], total / sampled[1]), sampled[1]
+        if counts is None:
+            counts = self._facet_counts(searcher, ast, tq, total)
+        return result, counts, sample
 
     def scan(self, query: str, *, cap: int = 5000) -> tuple[list[SearchHit], int]:
         """Up to ``cap`` matches in date order without snippets, and the total (one query)."""
