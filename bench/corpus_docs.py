@@ -589,7 +589,7 @@ class VolumeMaker:
         n_words = int(min(8000, max(40, rng.lognormvariate(6.17, 0.75))))
         head: list[Seg]
         signed: list[Seg] | None = None
-        place = post.city
+        place: str | None = post.city
         hour = True
         lead: list[Seg] = []
         numbered = era != "old"
