@@ -613,14 +613,12 @@ class LocalStore(Store):
             hints: _tantivy.Hints | None = None,
             split: bool = True,
         ) -> tuple[dict[str, dict[str, int]], bool]:
-            parts = self.facet_threads if split and matches >= self.facet_parallel_from else 1
-            wide = cardinality
             if matches < self.facet_few_matches and size == FACET_LIMIT and hints is None:
                 return _tantivy.count_facets(
                     searcher,
                     query,
                     size,
-                    wide,
+                    cardinality,
                     # Small counts cost the wide facets' fixed part (sender: ~2 ms at 1M
                     # documents, whatever the matches): split unless the query is dear to
                     # evaluate again and the search is running beside.
@@ -632,6 +630,8 @@ class LocalStore(Store):
                     run=self._run_side_by_side,
                     segment_size=_tantivy.FEW_MATCHES_SEGMENT_SIZE,
                 )
+            parts = self.facet_threads if split and matches >= self.facet_parallel_from else 1
+            wide = cardinality
             if hints is None and size == FACET_LIMIT and all_exact:
                 hints = self._facet_hints(all_counts, matches / everything)
             elif hints is not None:  # a hinted facet makes only its hinted values' buckets
