@@ -625,6 +625,59 @@ def test_a_sample_sized_by_a_loose_bound_is_taken_again_for_the_total(tmp_path: 
         assert set(have) == set(want) and all(abs(have[v] - n) <= 0.3 * n for v, n in want.items())
 
 
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("words", 3000),  # a word: its bound
+        ("common from:Paris", 500),  # 3,500 × 1,500/3,500 × 1,167/3,500: parity and thirds
+        ("common -from:Paris", 1000),
+        ("(common OR rare) from:Paris", 1000),
+        ("common date:1958", None),  # a date range: nothing to tell from the terms
+        ("-common", None),
+    ],
+)
+def test_an_and_is_estimated_as_if_its_parts_were_independent(
+    tmp_path: Path, query: str, expected: int | None
+) -> None:
+    with _estimation_archive(tmp_path / "a") as store:
+        searcher = store._index.searcher()
+        got = tq.match_estimate(searcher, parse_query(query))
+        assert got == expected
+        if expected is not None:  # independent by construction: the estimate is the count
+            assert store.search(query, limit=0).total == expected
+
+
+def test_an_and_expected_to_match_many_is_sampled_beside_the_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ``AND``'s bound (its smallest part) says little; its expected matches steer the
+    sample, drawn in one aggregation while the search runs, and the counts scale by the
+    search's exact total."""
+    calls: list[tuple[int, int | None]] = []
+    sample_counts = LocalStore._sample_counts
+
+    def spy(self: LocalStore, searcher: Any, tq_: Any, total: int, **kw: Any) -> Any:
+        calls.append((total, kw.get("parts")))
+        return sample_counts(self, searcher, tq_, total, **kw)
+
+    monkeypatch.setattr(LocalStore, "_sample_counts", spy)
+    with _estimation_archive(tmp_path / "a") as store:
+        store.facet_estimate_from = 200
+        store.facet_sample_matches = 200
+        got = store.search("common from:Paris", facets=True, limit=0)
+        assert calls[0] == (500, 1)  # sized by the estimate, one aggregation
+        assert got.total == 500 and got.facets_sample is not None
+        volumes = {v.value: v.count for v in got.facets["volume"]}
+        exact = store.search("common from:Paris", facets=True, limit=0, exact_facets=True)
+        assert exact.facets_sample is None
+        for v in exact.facets["volume"]:
+            assert abs(volumes.get(v.value, 0) - v.count) <= max(0.5 * v.count, 15), v
+        calls.clear()
+        # No estimate through a date: sampled after the search, sized by its total.
+        assert store.search("common -date:1958", facets=True, limit=0).total == 1500
+        assert calls == [(1500, None)]
+
+
 def test_no_estimate_when_the_sample_would_be_the_whole_archive(tmp_path: Path) -> None:
     with _estimation_archive(tmp_path / "a") as store:
         store.facet_estimate_from = 1_000

@@ -340,6 +340,37 @@ def match_bound(searcher: tantivy.Searcher, node: Node) -> int:
     return min(bound(node), everything)
 
 
+def match_estimate(searcher: tantivy.Searcher, node: Node, bound: int | None = None) -> int | None:
+    """About how many documents ``node`` matches, from term statistics alone, or
+    ``None`` when they cannot tell: a close bound (``bound_is_close``; ``bound`` if
+    already known) as it is, an
+    ``AND`` of such parts as if its parts were independent (the archive times each
+    part's share, as a database planner estimates a conjunction; ``NOT`` parts take
+    their share away). Words that go together make the estimate low, words that avoid
+    each other make it high: it only steers how facets are counted, never what."""
+    everything = int(searcher.num_docs)
+    if not everything:
+        return 0
+    if bound_is_close(node):
+        return match_bound(searcher, node) if bound is None else bound
+    if not isinstance(node, And):
+        return None
+    share = 1.0
+    positive = 0
+    for op in node.operands:
+        inner = op.operand if isinstance(op, Not) else op
+        part = match_estimate(searcher, inner)
+        if part is None:
+            return None
+        fraction = min(part, everything) / everything
+        if isinstance(op, Not):
+            share *= 1.0 - fraction
+        else:
+            share *= fraction
+            positive += 1
+    return round(everything * share) if positive else None
+
+
 def bound_is_close(node: Node) -> bool:
     """Whether ``match_bound`` of ``node`` is near its matches: a word, a prefix, a
     phrase found through one gram (``"Central Files"``), or an ``OR`` of them. An
@@ -472,9 +503,11 @@ def run_in_turn(tasks: list[Callable[[], Any]]) -> list[Any]:
     return [task() for task in tasks]
 
 
-#: Values each segment reports when facets are estimated from a sample (the estimate's
-#: own error dwarfs a segment's undercount; wide facets cost about a third less).
-SAMPLE_SEGMENT_SIZE = 200
+#: Values each segment reports when facets are estimated from a sample: the estimate's
+#: own error dwarfs a segment's undercount, and each reported value costs a term lookup
+#: per segment (at 1M documents, 15 segments: 50 values 4.4 ms for all facets of a 16k
+#: sample, 200 values 7.8 ms, with the same top-10 errors except volume's, 9.7 → 9.9%).
+SAMPLE_SEGMENT_SIZE = 50
 
 #: Values each segment reports in the first, fast pass of a top-values count (a full
 #: 10,000 made the 44,608-value sender facet cost 18 ms instead of 6 at 312k documents).
@@ -680,6 +713,7 @@ __all__ = [
     "facet_groups",
     "index_document",
     "match_bound",
+    "match_estimate",
     "normalized_texts",
     "regex_escape",
     "run_in_turn",

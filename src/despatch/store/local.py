@@ -446,8 +446,10 @@ class LocalStore(Store):
         The facets are counted beside the search, on another core, when term statistics
         say enough about the total (``match_bound``), which otherwise only the search
         tells: exactly when the bound is under ``facet_estimate_from``; from a sample
-        sized by the bound when it is surely over (twice the threshold, and close to the
-        matches: ``bound_is_close``). Otherwise after the search, from its total.
+        when the matches are likely over twice the threshold, sized by what the term
+        statistics expect (``match_estimate``: a close bound, or an ``AND``'s parts taken
+        as independent), drawn again after the search if it holds too few of them.
+        Otherwise after the search, from its total.
         """
         if not facets:
             return run_search(), None, None
@@ -462,10 +464,13 @@ class LocalStore(Store):
         elif (
             not exact_facets
             and bound >= 2 * self.facet_estimate_from
-            and _tantivy.bound_is_close(ast)
+            and (expected := _tantivy.match_estimate(searcher, ast, bound)) is not None
+            and expected >= 2 * self.facet_estimate_from
         ):
             searching = self._beside(run_search)
-            sampled = self._sample_counts(searcher, tq, bound)
+            # One aggregation: the search has the other core, and each aggregation
+            # evaluates the query again over the sample's range.
+            sampled = self._sample_counts(searcher, tq, expected, parts=1)
             result = searching.result()
         else:
             result = run_search()
@@ -538,7 +543,12 @@ class LocalStore(Store):
         return self.facet_estimate_from <= total < int(searcher.num_docs)
 
     def _sample_counts(
-        self, searcher: tantivy.Searcher, tq: tantivy.Query, total: int
+        self,
+        searcher: tantivy.Searcher,
+        tq: tantivy.Query,
+        total: int,
+        *,
+        parts: int | None = None,
     ) -> tuple[dict[str, dict[str, int]], int] | None:
         """Facet counts of the matches in a sample, and how many it holds; ``None`` when
         the sample would be the whole archive or tantivy refuses the aggregation.
@@ -548,7 +558,8 @@ class LocalStore(Store):
         value's count in it, scaled by (all matches) / (matches in the sample), is its
         estimate. The same query always gets the same sample, so the estimates do not
         change between requests. Values rare among the matches can be missing or off by
-        more than the frequent ones.
+        more than the frequent ones. ``parts``: aggregations run side by side (default
+        ``facet_threads``).
         """
         buckets = math.ceil(_tantivy.SAMPLE_BUCKETS * self.facet_sample_matches / max(total, 1))
         if buckets >= _tantivy.SAMPLE_BUCKETS:
@@ -561,7 +572,9 @@ class LocalStore(Store):
         )
         all_counts, _ = self._all_facets(searcher)
         cardinality = {name: len(counts) for name, counts in all_counts.items()}
-        groups = _tantivy.facet_groups(cardinality, parts=self.facet_threads)
+        groups = _tantivy.facet_groups(
+            cardinality, parts=self.facet_threads if parts is None else parts
+        )
         request = _tantivy.facet_aggregation(FACET_LIMIT, _tantivy.SAMPLE_SEGMENT_SIZE)
         aggregate = functools.partial(_tantivy.try_aggregate, searcher, sampled_query)
         tasks: list[Callable[[], Any]] = [
