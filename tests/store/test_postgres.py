@@ -597,6 +597,25 @@ def test_searches_from_many_threads_run_side_by_side(loaded: PostgresStore) -> N
 
 
 @pytest.mark.postgres
+def test_reads_get_room_for_exact_bitmaps_unless_work_mem_is_set(pg_url: str) -> None:
+    """Reading connections raise ``work_mem`` from PostgreSQL's default (4 MB), under
+    which a common word's bitmap of matches turns lossy; a value set anywhere stands."""
+    from despatch.store.postgres import READER_WORK_MEM
+
+    def reader_work_mem(url: str) -> str:
+        store = PostgresStore(url)
+        try:
+            with store._reading() as conn:
+                return str(conn.execute("SHOW work_mem").fetchone()[0])
+        finally:
+            store.close()
+
+    assert READER_WORK_MEM == "128MB" and reader_work_mem(pg_url) == READER_WORK_MEM
+    joiner = "&" if "?" in pg_url else "?"
+    assert reader_work_mem(f"{pg_url}{joiner}options=-c%20work_mem%3D8MB") == "8MB"
+
+
+@pytest.mark.postgres
 def test_records_volumes_authority_and_links(store: PostgresStore) -> None:
     docs = make_corpus(30, seed=8)
     store.put(docs)
