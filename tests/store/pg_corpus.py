@@ -129,6 +129,9 @@ QUERIES: tuple[str, ...] = (
     "taiwan NOT (quemoy OR matsu)",
     '"soviet union"',
     '"brink of war"',
+    '"brink of"',  # one common gram: the gram alone, no check of the text
+    '"of war"',
+    '"war of"',
     '"union moscow"',
     "Kai-shek",
     "shek kai",

@@ -57,8 +57,23 @@ def test_or_binds_tighter_than_and() -> None:
 def test_phrase_is_checked_against_the_joined_tokens() -> None:
     c = compile_text('"Brink of War"')
     assert c.where == "(tsv @@ %s::tsquery AND n_all LIKE %s)"
-    # A common word ("of") brings its pairs, which the GIN index finds directly.
-    assert c.params == ("'brink' & 'of' & 'war' & 'brink~of' & 'of~war'", "% brink of war %")
+    # A common word ("of") brings its pairs, which the GIN index finds directly; the
+    # words they hold need no posting lists of their own.
+    assert c.params == ("'brink~of' & 'of~war'", "% brink of war %")
+    assert compile_text('"the brink of war now"').params == (
+        "'now' & 'brink~of' & 'of~war' & 'the~brink'",
+        "% the brink of war now %",
+    )
+    assert compile_text('"soviet union"').params == ("'soviet' & 'union'", "% soviet union %")
+
+
+def test_a_two_word_phrase_with_a_common_word_is_its_gram() -> None:
+    """The gram of two tokens is made only where they stand next to each other in one
+    source, which is what the check of the joined tokens would find: no check, which
+    reads every match's whole text."""
+    c = compile_text('"the Department"')
+    assert (c.where, c.params) == ("tsv @@ %s::tsquery", ("'the~department'",))
+    assert compile_text('"and and"').params == ("'and~and'",)
 
 
 def test_word_with_inner_punctuation_is_a_phrase() -> None:

@@ -20,6 +20,7 @@ from typing import Literal
 
 from despatch.model import Document
 from despatch.search.fields import (
+    GRAM_JOIN,
     IndexedFields,
     common_grams,
     fold,
@@ -259,11 +260,18 @@ def _phrase(tokens: list[str], field: str | None) -> _Part:
     if len(tokens) == 1:
         return _TsQuery(quote_lexeme(pre + tokens[0]), vector)
     column = "n_all" if field is None else _FIELD_COLUMN[field]
-    # The GIN index narrows to documents with every word (and, for free text, every common
-    # gram of the phrase); the check of the joined tokens makes it a phrase.
+    # The GIN index narrows to documents with every word, or, for free text, the common
+    # grams of the phrase and its words no gram holds (a common word's posting list is
+    # nearly the whole table); the check of the joined tokens makes it a phrase.
     lexemes = [pre + t for t in tokens]
-    if field is None:
-        lexemes.extend(sorted(common_grams(tokens)))
+    if field is None and (grams := sorted(common_grams(tokens))):
+        if len(tokens) == 2:
+            # A gram is made only of two tokens next to each other in one source, as the
+            # check finds them (sources apart): the gram is the phrase, and the check,
+            # which reads each match's whole text out of TOAST, is not needed.
+            return _TsQuery(quote_lexeme(grams[0]), vector)
+        held = {word for gram in grams for word in gram.split(GRAM_JOIN)}
+        lexemes = [t for t in tokens if t not in held] + grams
     required = " & ".join(quote_lexeme(lex) for lex in dict.fromkeys(lexemes))
     pattern = "% " + " ".join(tokens) + " %"
     return _Sql(f"({vector} @@ %s::tsquery AND {column} LIKE %s)", (required, pattern))

@@ -342,12 +342,13 @@ def match_bound(searcher: tantivy.Searcher, node: Node) -> int:
 
 def match_estimate(searcher: tantivy.Searcher, node: Node, bound: int | None = None) -> int | None:
     """About how many documents ``node`` matches, from term statistics alone, or
-    ``None`` when they cannot tell: a close bound (``bound_is_close``; ``bound`` if
-    already known) as it is, an
-    ``AND`` of such parts as if its parts were independent (the archive times each
-    part's share, as a database planner estimates a conjunction; ``NOT`` parts take
-    their share away). Words that go together make the estimate low, words that avoid
-    each other make it high: it only steers how facets are counted, never what."""
+    ``None`` when they cannot tell.
+
+    A close bound (``bound_is_close``; ``bound`` if already known) is taken as it is; an
+    ``AND`` of such parts as if they were independent: the archive times each part's
+    share, as a database planner estimates a conjunction (a ``NOT`` part takes its share
+    away). Words that go together make the estimate low, words that avoid each other
+    make it high: it steers how facets are counted, never what is counted."""
     everything = int(searcher.num_docs)
     if not everything:
         return 0
