@@ -29,7 +29,7 @@ from despatch.store.memory import MemoryStore
 from despatch.store.postgres import PostgresStore, mask_url
 from tests.conftest import ROOT, TEI_V19
 from tests.pg import _free_port, create_database, drop_database
-from tests.store.pg_corpus import QUERIES, make_corpus
+from tests.store.pg_corpus import QUERIES, WORDS, make_corpus
 from tests.store.suite import StoreSuite, load_samples
 
 # --- SQL compilation (no database) ----------------------------------------------------
@@ -335,6 +335,23 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     store.put(CORPUS)
     yield store
     store.close()
+
+
+_PHRASE_WORDS = st.sampled_from(sorted({*WORDS[:40], "the", "of", "and", "in", "embassy"}))
+
+
+@pytest.mark.postgres
+@settings(max_examples=120, deadline=None)
+@given(words=st.lists(_PHRASE_WORDS, min_size=2, max_size=3), field=st.sampled_from(["", "to:"]))
+def test_random_phrases_match_the_reference(
+    loaded: PostgresStore, reference: MemoryStore, words: list[str], field: str
+) -> None:
+    """Phrases of common and corpus words — found by their grams alone (two words with a
+    common one), by grams and the check of the text, or by words and the check."""
+    query = f'{field}"{" ".join(words)}"'
+    want = reference.search(query, limit=1000)
+    got = loaded.search(query, limit=1000)
+    assert (got.total, set(ids(got.hits))) == (want.total, set(ids(want.hits))), query
 
 
 @pytest.mark.postgres
