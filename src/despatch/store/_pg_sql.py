@@ -424,7 +424,8 @@ def hits_sql(
         )
     rank = compiled.rank
     full_rank = f"ts_rank('{RANK_WEIGHTS}', d.tsv, %s::tsquery)::float8"
-    pre_order = f"ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery) DESC, n_tokens DESC, id ASC"
+    pre_score = f"ts_rank('{RANK_WEIGHTS}', tsv_head, %s::tsquery)"
+    pre_order = f"{pre_score} DESC, n_tokens DESC, id ASC"
     if window <= 0:
         return (
             f"SELECT d.id, {full_rank} AS score, {total} FROM documents d WHERE {where} "
@@ -432,13 +433,19 @@ def hits_sql(
             (rank, *params, limit, offset),
         )
     if offset + limit <= window:
+        # The matches with their pre-score, kept once: counted, and the best ``window``
+        # taken by a top-N sort. (``count(*) OVER ()`` beside the ``ORDER BY`` made
+        # PostgreSQL sort every match in full: at 1M documents, ``department``, 895,633
+        # matches, 3.8 s against 1.9.)
         return (
-            f"WITH candidates AS (SELECT id, {total} AS total FROM documents WHERE {where}"
-            f" ORDER BY {pre_order} LIMIT %s)"
-            f" SELECT d.id, {full_rank} AS score, c.total"
+            f"WITH matches AS MATERIALIZED (SELECT id, {pre_score} AS pre, n_tokens"
+            f" FROM documents WHERE {where}),"
+            " candidates AS (SELECT id FROM matches"
+            " ORDER BY pre DESC, n_tokens DESC, id ASC LIMIT %s)"
+            f" SELECT d.id, {full_rank} AS score, (SELECT count(*) FROM matches) AS total"
             " FROM candidates c JOIN documents d ON d.id = c.id"
             " ORDER BY score DESC, d.id ASC LIMIT %s OFFSET %s",
-            (*params, rank, window, rank, limit, offset),
+            (rank, *params, window, rank, limit, offset),
         )
     return (
         f"WITH pre AS (SELECT id, row_number() OVER (ORDER BY {pre_order}) AS pos,"
