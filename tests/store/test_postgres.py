@@ -199,6 +199,19 @@ def test_hits_sql_bounds_the_ranked_candidates() -> None:
     assert "MATERIALIZED" in by_date  # matches first: never a walk of the whole day index
 
 
+def test_facets_sql_counts_the_matches_of_a_sample_by_the_indexed_bucket() -> None:
+    c = compile_text("taiwan")
+    sql, params = _pg_sql.facets_sql(c, buckets=3)
+    # Written as the documents_sample index holds it, so the planner can use the index.
+    assert f"AND ({_pg_schema.SAMPLE_BUCKET}) < %s GROUP BY f" in sql
+    assert _pg_schema.SAMPLE_BUCKET in _pg_schema.MIGRATIONS[2][0]
+    assert params == ("'taiwan'", 3)
+    assert _pg_sql.facets_sql(c) == (
+        sql.replace(f" AND ({_pg_schema.SAMPLE_BUCKET}) < %s", ""),
+        ("'taiwan'",),
+    )
+
+
 def test_document_row_weights_sources_and_adds_field_lexemes() -> None:
     doc = Document(
         id="v/d1",
@@ -628,6 +641,38 @@ def test_searches_from_many_threads_run_side_by_side(loaded: PostgresStore) -> N
     for t in threads:
         t.join()
     assert errors == []
+
+
+@pytest.mark.postgres
+def test_facets_over_many_matches_are_estimated_from_a_fixed_sample(
+    loaded: PostgresStore, reference: MemoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on the local archive: over ``facet_estimate_from`` matches, the facets are
+    counted over the matches in the first k hash buckets and scaled up; marked, the same
+    on every request, exact on request; the total always exact."""
+    monkeypatch.setattr(loaded, "facet_estimate_from", 100)
+    monkeypatch.setattr(loaded, "facet_sample_matches", 80)
+    got = loaded.search("soviet", limit=5, facets=True)
+    exact = loaded.search("soviet", limit=5, facets=True, exact_facets=True)
+    want = reference.search("soviet", limit=5, facets=True)
+    assert got.total == exact.total == want.total == 210
+    assert exact.facets_sample is None and exact.facets == want.facets
+    # 64 × 80 / 210 → the first 25 of 64 buckets; the sample is what the index holds.
+    with loaded._reading() as conn:
+        (in_sample,) = conn.execute(
+            f"SELECT count(*) FROM documents WHERE tsv @@ 'soviet'::tsquery"
+            f" AND ({_pg_schema.SAMPLE_BUCKET}) < 25"
+        ).fetchone()
+    assert got.facets_sample == in_sample and 40 < in_sample < 130
+    again = loaded.search("soviet", limit=5, facets=True)
+    assert (again.facets, again.facets_sample) == (got.facets, got.facets_sample)
+    types = {v.value: v.count for v in got.facets["type"]}
+    assert abs(sum(types.values()) - got.total) <= len(types)  # scaled to the total
+    for v in want.facets["type"][:2]:  # the frequent values: within the sample's error
+        assert abs(types.get(v.value, 0) - v.count) <= 0.5 * v.count, (v, types)
+    # Under the threshold, and the whole archive: exact.
+    assert loaded.search("from:Moscow", facets=True).facets_sample is None  # 45 matches
+    assert loaded.search("", facets=True).facets_sample is None
 
 
 @pytest.mark.postgres

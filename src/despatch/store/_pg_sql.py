@@ -41,6 +41,7 @@ from despatch.search.query import (
     normalize_keyword,
     positive_terms,
 )
+from despatch.store._pg_schema import SAMPLE_BUCKET
 
 # --- documents → rows -----------------------------------------------------------------
 
@@ -477,9 +478,13 @@ def count_sql(compiled: Compiled) -> tuple[str, tuple[object, ...]]:
     return f"SELECT count(*) FROM documents WHERE {compiled.where}", compiled.params
 
 
-def facets_sql(compiled: Compiled) -> tuple[str, tuple[object, ...]]:
-    """The statement giving ``(name=value, count)`` over every match."""
+def facets_sql(compiled: Compiled, *, buckets: int | None = None) -> tuple[str, tuple[object, ...]]:
+    """The statement giving ``(name=value, count)`` over every match, or over the matches
+    in the first ``buckets`` sampling buckets (``_pg_schema.SAMPLE_BUCKET``)."""
+    where, params = compiled.where, compiled.params
+    if buckets is not None:
+        where, params = f"{where} AND ({SAMPLE_BUCKET}) < %s", (*params, buckets)
     return (
-        f"SELECT f, count(*) FROM documents, unnest(facets) AS f WHERE {compiled.where} GROUP BY f",
-        compiled.params,
+        f"SELECT f, count(*) FROM documents, unnest(facets) AS f WHERE {where} GROUP BY f",
+        params,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
 
 from despatch.model import Document, Reference
@@ -66,6 +67,34 @@ def hit_of(doc: Document, fields: IndexedFields, *, score: float = 0.0) -> Searc
         page=doc.first_page,
         score=score,
     )
+
+
+#: Documents fall into this many sampling buckets by a hash of their id; facet counts over
+#: very large result sets are estimated from the matches in the first k buckets (a fixed,
+#: unbiased k/64 of the archive; each backend hashes the ids its own way).
+SAMPLE_BUCKETS = 64
+#: Facets over at least this many matches are estimated by default, from a sample
+#: holding about ``SAMPLE_MATCHES`` of them: exact counts over half of a 1M archive cost
+#: more than the search (``docs/search.md``).
+ESTIMATE_FROM = 100_000
+SAMPLE_MATCHES = 16_000
+
+
+def sample_buckets(total: int, wanted: int = SAMPLE_MATCHES) -> int | None:
+    """How many sampling buckets hold about ``wanted`` of ``total`` matches; ``None``
+    when that would be every bucket (then count exactly)."""
+    buckets = math.ceil(SAMPLE_BUCKETS * wanted / max(total, 1))
+    return buckets if buckets < SAMPLE_BUCKETS else None
+
+
+def scaled_counts(
+    counts: Mapping[str, Mapping[str, int]], names: Iterable[str], scale: float
+) -> dict[str, dict[str, int]]:
+    """Sample counts scaled up to estimates (at least 1: a value seen is there)."""
+    return {
+        name: {value: max(1, round(n * scale)) for value, n in counts.get(name, {}).items()}
+        for name in names
+    }
 
 
 def facet_values(counts: Mapping[str, int], limit: int = FACET_LIMIT) -> list[FacetValue]:

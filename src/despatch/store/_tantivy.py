@@ -38,6 +38,7 @@ from despatch.search.query import (
     Word,
     normalize_keyword,
 )
+from despatch.store import _rows
 from despatch.store._rows import FACET_LIMIT
 
 #: Bumped whenever the index layout changes; a different version means a full rebuild.
@@ -45,10 +46,9 @@ from despatch.store._rows import FACET_LIMIT
 #: 4: grams only of pairs of two ``GRAM_WORDS`` (before: any pair with a common word).
 INDEX_VERSION = 4
 
-#: Documents fall into this many sampling buckets by a hash of their id (``sample``): the
-#: first k buckets are a fixed, unbiased k/64 of the archive (``sample_query``), what facet
-#: counts over very large result sets are estimated from.
-SAMPLE_BUCKETS = 64
+#: Each document's sampling bucket is a hash of its id (the ``sample`` field, see
+#: ``_rows.SAMPLE_BUCKETS``): ``sample_query`` gives the first k of them.
+SAMPLE_BUCKETS = _rows.SAMPLE_BUCKETS
 
 TEXT_SOURCE_NAMES: tuple[str, ...] = (
     "title",

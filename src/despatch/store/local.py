@@ -21,12 +21,11 @@ import functools
 import hashlib
 import json
 import logging
-import math
 import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -39,7 +38,16 @@ from despatch.search.fields import index_fields
 from despatch.search.query import MatchAll, parse_query
 from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store import _sqlite, _tantivy
-from despatch.store._rows import FACET_LIMIT, content_hash, facet_values, load_record
+from despatch.store._rows import (
+    ESTIMATE_FROM,
+    FACET_LIMIT,
+    SAMPLE_MATCHES,
+    content_hash,
+    facet_values,
+    load_record,
+    sample_buckets,
+    scaled_counts,
+)
 from despatch.store._sqlite_links import SqliteLinks
 from despatch.store.base import (
     ArchiveStats,
@@ -89,8 +97,8 @@ class LocalStore(Store):
     #: asked for) from the matches in a fixed hash sample of the archive holding about
     #: ``facet_sample_matches`` of them, scaled up: exact counts over half of a
     #: 1M-document archive took 25–40 ms on top of the search, the estimate 5–9 ms.
-    facet_estimate_from = 100_000
-    facet_sample_matches = 16_000
+    facet_estimate_from = ESTIMATE_FROM
+    facet_sample_matches = SAMPLE_MATCHES
     #: Facets over fewer matches are counted by aggregations whose segments report up to
     #: ``FEW_MATCHES_SEGMENT_SIZE`` values, all they have: exact in one pass, no hints.
     facet_few_matches = 100_000
@@ -481,7 +489,8 @@ class LocalStore(Store):
             if sampled is None or sampled[1] < self.facet_sample_matches // 2:
                 sampled = self._sample_counts(searcher, tq, total)
             if sampled is not None:
-                counts, sample = _scaled(sampled[0], total / sampled[1]), sampled[1]
+                counts = scaled_counts(sampled[0], _tantivy.FACET_NAMES, total / sampled[1])
+                sample = sampled[1]
         if counts is None:
             counts = self._facet_counts(searcher, ast, tq, total)
         return result, counts, sample
@@ -561,8 +570,8 @@ class LocalStore(Store):
         more than the frequent ones. ``parts``: aggregations run side by side (default
         ``facet_threads``).
         """
-        buckets = math.ceil(_tantivy.SAMPLE_BUCKETS * self.facet_sample_matches / max(total, 1))
-        if buckets >= _tantivy.SAMPLE_BUCKETS:
+        buckets = sample_buckets(total, self.facet_sample_matches)
+        if buckets is None:
             return None
         sampled_query = tantivy.Query.boolean_query(
             [
@@ -906,14 +915,6 @@ def ensure_archive(path: Path) -> None:
             f"{path}: this folder is not a despatch archive (no {RECORDS}); "
             "choose an empty or new folder with --archive"
         )
-
-
-def _scaled(counts: Mapping[str, Mapping[str, int]], scale: float) -> dict[str, dict[str, int]]:
-    """Sample counts scaled up to estimates (at least 1: a value seen is there)."""
-    return {
-        name: {value: max(1, round(n * scale)) for value, n in counts.get(name, {}).items()}
-        for name in _tantivy.FACET_NAMES
-    }
 
 
 __all__ = ["LocalStore", "ensure_archive"]

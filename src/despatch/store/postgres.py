@@ -23,15 +23,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 from despatch.errors import BackendUnavailable, NotFound, StoreError
 from despatch.model import AuthorityEntry, Document, Volume
-from despatch.search.query import Query, parse_query
+from despatch.search.query import MatchAll, Query, parse_query
 from despatch.search.snippet import SnippetSource, make_snippet
 from despatch.store import _pg_links, _pg_schema, _pg_sql
 from despatch.store._links import link_row
 from despatch.store._rows import (
+    ESTIMATE_FROM,
+    SAMPLE_MATCHES,
     citations_of,
     content_hash,
     facet_values,
     is_superseded,
+    sample_buckets,
+    scaled_counts,
     volume_order_key,
 )
 from despatch.store.base import (
@@ -130,6 +134,12 @@ def _pages(value: Any) -> tuple[tuple[str, int], ...]:
 
 class PostgresStore(Store):
     """An archive in a PostgreSQL database, reached by a ``postgresql://`` URL."""
+
+    #: Facets over at least this many matches are estimated (unless exact counts are
+    #: asked for) from those in a fixed hash sample holding about
+    #: ``facet_sample_matches`` of them, as on the local archive (``_facet_counts``).
+    facet_estimate_from = ESTIMATE_FROM
+    facet_sample_matches = SAMPLE_MATCHES
 
     def __init__(
         self,
@@ -469,7 +479,7 @@ class PostgresStore(Store):
         offset: int = 0,
         sort: SortOrder = "relevance",
         facets: bool = False,
-        exact_facets: bool = False,  # counts are always exact here
+        exact_facets: bool = False,
     ) -> SearchResults:
         started = time.perf_counter()
         ast = parse_query(query)
@@ -478,25 +488,21 @@ class PostgresStore(Store):
             compiled, sort=sort, limit=limit, offset=offset, window=self.rank_window
         )
 
-        def run() -> tuple[int, list[tuple[Any, ...]], list[SearchHit]]:
+        def run() -> tuple[int, dict[str, dict[str, int]], int | None, list[SearchHit]]:
             with self._planning(compiled):
                 ranked = self._fetchall(sql, params)
                 if ranked:
                     total = int(ranked[0][2])
                 else:  # a page past the end: count on its own
                     total = int(self._fetchall(*_pg_sql.count_sql(compiled))[0][0])
-                facet_rows = self._fetchall(*_pg_sql.facets_sql(compiled)) if facets else []
-            return total, facet_rows, self._hits(ranked, ast)
+                counts, sample = (
+                    self._facet_counts(compiled, ast, total, exact=exact_facets)
+                    if facets
+                    else ({}, None)
+                )
+            return total, counts, sample, self._hits(ranked, ast)
 
-        total, facet_rows, hits = self._read(run)
-        facet_counts = {}
-        if facets:
-            counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
-            for key, count in facet_rows:
-                name, _, value = key.partition("=")
-                if name in counts:
-                    counts[name][value] = int(count)
-            facet_counts = {name: facet_values(c) for name, c in counts.items()}
+        total, counts, sample, hits = self._read(run)
         return SearchResults(
             query=query,
             total=total,
@@ -504,9 +510,39 @@ class PostgresStore(Store):
             limit=limit,
             sort=sort,
             hits=hits,
-            facets=facet_counts,
+            facets={name: facet_values(c) for name, c in counts.items()},
+            facets_sample=sample,
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _facet_counts(
+        self, compiled: _pg_sql.Compiled, ast: Query, total: int, *, exact: bool
+    ) -> tuple[dict[str, dict[str, int]], int | None]:
+        """Facet counts of the matches, and the matches they were estimated from
+        (``None`` when exact).
+
+        As on the local archive, at least ``facet_estimate_from`` matches are counted
+        over those in a fixed sample, scaled up (``_rows.sample_buckets``; the
+        ``documents_sample`` index meets the matches' bitmap before any row is read: at
+        1M documents, ``department``'s facets 2.4 s exact, 0.6 s estimated). The whole
+        archive (no query) is always counted exactly, as are ``exact`` requests.
+        """
+        buckets = None
+        if not exact and total >= self.facet_estimate_from and not isinstance(ast, MatchAll):
+            buckets = sample_buckets(total, self.facet_sample_matches)
+        rows = self._fetchall(*_pg_sql.facets_sql(compiled, buckets=buckets))
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACET_FIELDS}
+        for key, count in rows:
+            name, _, value = key.partition("=")
+            if name in counts:
+                counts[name][value] = int(count)
+        if buckets is None:
+            return counts, None
+        # Every document has exactly one type: the type counts add up to the sample.
+        sampled = sum(counts["type"].values())
+        if not sampled:
+            return self._facet_counts(compiled, ast, total, exact=True)
+        return scaled_counts(counts, FACET_FIELDS, total / sampled), sampled
 
     @contextlib.contextmanager
     def _planning(self, compiled: _pg_sql.Compiled) -> Iterator[None]:
