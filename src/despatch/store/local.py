@@ -35,7 +35,7 @@ import tantivy
 from despatch.errors import IntegrityError, NotFound, QueryError, StoreError
 from despatch.model import AuthorityEntry, Document, Volume
 from despatch.search.fields import index_fields
-from despatch.search.query import MatchAll, parse_query
+from despatch.search.query import MatchAll, Node, parse_query
 from despatch.search.snippet import Snippeter, SnippetSource
 from despatch.store import _sqlite, _tantivy
 from despatch.store._rows import (
@@ -463,7 +463,8 @@ class LocalStore(Store):
             return run_search(), None, None
         counts: dict[str, dict[str, int]] | None = None
         sampled: tuple[dict[str, dict[str, int]], int] | None = None
-        bound = _tantivy.match_bound(searcher, ast)
+        memo: dict[Node, int] = {}  # the parts' bounds, for the estimate below
+        bound = _tantivy.match_bound(searcher, ast, memo)
         if bound < self.facet_estimate_from and bound <= searcher.num_docs // 2:
             # The bound stands in for the total: it only steers how they are counted.
             searching = self._beside(run_search)
@@ -472,7 +473,7 @@ class LocalStore(Store):
         elif (
             not exact_facets
             and bound >= 2 * self.facet_estimate_from
-            and (expected := _tantivy.match_estimate(searcher, ast, bound)) is not None
+            and (expected := _tantivy.match_estimate(searcher, ast, memo)) is not None
             and expected >= 2 * self.facet_estimate_from
         ):
             searching = self._beside(run_search)
